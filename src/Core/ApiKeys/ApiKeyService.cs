@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dataraven.Core.Common;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dataraven.Core.ApiKeys;
+
+public sealed record ApiKeyView(Guid Id, string Name, TeamRole Role, DateTime CreatedAt, Guid CreatedBy, DateTime? LastUsedAt);
+
+/// <summary>The only place the plaintext key exists: the answer to its creation.</summary>
+public sealed record ApiKeyCreated(ApiKeyView Key, string Plaintext);
+
+public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
+{
+    public const string Prefix = "dr_";
+
+    public async Task<Result<ApiKeyCreated>> CreateAsync(TeamActor actor, string? name, string? role, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("create API keys (Owners and Admins only)");
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 255)
+        {
+            errors["name"] = ["Must be 1 to 255 characters."];
+        }
+        if (!TeamRoles.TryParse(role, out var keyRole))
+        {
+            errors["role"] = [$"Must be one of: {string.Join(", ", TeamRoles.All.Select(r => r.ToWire()))}."];
+        }
+        if (errors.Count > 0)
+        {
+            return new ValidationProblem(errors);
+        }
+        if (keyRole > actor.Role)
+        {
+            return new ForbiddenRoleProblem($"create a key with a role higher than your own ({actor.Role.ToWire()})");
+        }
+
+        var keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        var key = new ApiKey
+        {
+            Id = Guid.NewGuid(),
+            TeamId = actor.TeamId,
+            Name = name!.Trim(),
+            Role = keyRole,
+            KeyId = keyId,
+            SecretHash = Hash(secret),
+            CreatedBy = actor.UserId,
+            CreatedAt = Clock.UtcNow(time),
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return new ApiKeyCreated(ToView(key), $"{Prefix}{keyId}_{secret}");
+    }
+
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(TeamActor actor, CancellationToken ct = default) =>
+        (await db.ApiKeys.Where(k => k.TeamId == actor.TeamId).ToListAsync(ct))
+        .OrderBy(k => k.CreatedAt).Select(ToView).ToList();
+
+    public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.TeamId == actor.TeamId, ct);
+        if (key is null)
+        {
+            return new NotFoundProblem("API key");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("delete API keys (Owners and Admins only)");
+        }
+        db.ApiKeys.Remove(key);
+        await db.SaveChangesAsync(ct);
+        return Done.Instance;
+    }
+
+    /// <summary>
+    /// The actor behind a presented key, or null. The key acts with its own role, capped by its
+    /// creator's current role; a key whose creator has left the team no longer works.
+    /// </summary>
+    public async Task<TeamActor?> AuthenticateAsync(string? presented, CancellationToken ct = default)
+    {
+        if (presented is null || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = presented[Prefix.Length..];
+        var separator = rest.IndexOf('_');
+        if (separator <= 0 || separator == rest.Length - 1 || rest.Length > 200)
+        {
+            return null;
+        }
+        var keyId = rest[..separator];
+        var secret = rest[(separator + 1)..];
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.KeyId == keyId, ct);
+        if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret)))
+        {
+            return null;
+        }
+        var creatorRole = await db.TeamMembers.Where(m => m.TeamId == key.TeamId && m.UserId == key.CreatedBy)
+            .Select(m => (TeamRole?)m.Role).SingleOrDefaultAsync(ct);
+        if (creatorRole is null)
+        {
+            return null;
+        }
+        var now = Clock.UtcNow(time);
+        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            key.LastUsedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        var role = key.Role < creatorRole.Value ? key.Role : creatorRole.Value;
+        return new TeamActor(key.TeamId, key.CreatedBy, role, key.Id);
+    }
+
+    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static ApiKeyView ToView(ApiKey k) => new(k.Id, k.Name, k.Role, k.CreatedAt, k.CreatedBy, k.LastUsedAt);
+}

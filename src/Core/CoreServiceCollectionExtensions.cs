@@ -1,0 +1,73 @@
+using Dataraven.Core.ApiKeys;
+using Dataraven.Core.CredentialStore;
+using Dataraven.Core.CredentialStore.Ssm;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+using Dataraven.Core.Tiers;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dataraven.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    public const string DefaultConnectionString = "Data Source=data/portal.db";
+
+    /// <summary>Everything Core needs: persistence, the credential store chosen by configuration, domain services.</summary>
+    public static IServiceCollection AddDataravenCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddSingleton(TimeProvider.System);
+        var connectionString = ResolveConnectionString(configuration.GetConnectionString("Portal"), contentRoot);
+        services.AddDbContext<PortalDbContext>(o => o
+            .UseSqlite(connectionString)
+            // No model snapshot: migrations are written by hand (EF's design package is not available here);
+            // MigrationsTests prove the migrated schema equals the model instead.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+
+        services.AddScoped<TierLimits>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<ApiKeyService>();
+
+        services.AddCredentialStore(configuration, contentRoot);
+        return services;
+    }
+
+    /// <summary>The one place the credential store implementation is chosen (<c>CredentialStore:Provider</c>).</summary>
+    public static IServiceCollection AddCredentialStore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var provider = configuration["CredentialStore:Provider"] ?? "Local";
+        switch (provider.ToLowerInvariant())
+        {
+            case "local":
+                services.Configure<LocalCredentialStoreOptions>(configuration.GetSection("CredentialStore:Local"));
+                services.AddSingleton<ICredentialStore>(sp =>
+                    new LocalCredentialStore(sp.GetRequiredService<IOptions<LocalCredentialStoreOptions>>(), contentRoot));
+                break;
+            case "ssm":
+                services.AddSsmCredentialStore(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"CredentialStore:Provider must be Local or Ssm, not '{provider}'.");
+        }
+        return services;
+    }
+
+    /// <summary>Makes a relative SQLite file path relative to the content root and creates its folder.</summary>
+    public static string ResolveConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            var path = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+        // Writers wait for each other (BEGIN IMMEDIATE) instead of failing at once.
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Dataraven.Core.CredentialStore;
+
+public sealed class LocalCredentialStoreOptions
+{
+    /// <summary>Base64 of a 32-byte key. When empty, <see cref="KeyFile"/> is used (and created on first run).</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Where the generated key lives when <see cref="Key"/> is not set.</summary>
+    public string KeyFile { get; set; } = "data/credential-store.key";
+
+    /// <summary>Older keys (base64) still accepted for reading, so the key can be rotated.</summary>
+    public List<string> RetiredKeys { get; set; } = [];
+
+    /// <summary>Folder holding one encrypted file per credential.</summary>
+    public string Path { get; set; } = "data/credentials";
+}
+
+/// <summary>
+/// The embedded default store: one file per credential, AES-256-GCM with a random nonce per write,
+/// the object's path as associated data (a file copied onto another object does not decrypt), and
+/// the key id stored with each value so retired keys can still be read after a rotation.
+/// </summary>
+public sealed class LocalCredentialStore : ICredentialStore
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly string _root;
+    private readonly byte[] _key;
+    private readonly string _keyId;
+    private readonly Dictionary<string, byte[]> _keysById;
+
+    public LocalCredentialStore(IOptions<LocalCredentialStoreOptions> options, string contentRoot)
+    {
+        var o = options.Value;
+        _root = System.IO.Path.GetFullPath(System.IO.Path.Combine(contentRoot, o.Path));
+        _key = string.IsNullOrWhiteSpace(o.Key)
+            ? LoadOrCreateKeyFile(System.IO.Path.GetFullPath(System.IO.Path.Combine(contentRoot, o.KeyFile)))
+            : DecodeKey(o.Key, "CredentialStore:Local:Key");
+        _keyId = KeyIdOf(_key);
+        _keysById = new() { [_keyId] = _key };
+        foreach (var retired in o.RetiredKeys)
+        {
+            var k = DecodeKey(retired, "CredentialStore:Local:RetiredKeys");
+            _keysById.TryAdd(KeyIdOf(k), k);
+        }
+    }
+
+    public string KeyId => _keyId;
+
+    public async Task PutAsync(CredentialKey key, IReadOnlyDictionary<string, string> fields, CancellationToken ct = default)
+    {
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(fields);
+        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
+        var ciphertext = new byte[plaintext.Length];
+        var tag = new byte[TagSize];
+        using (var aes = new AesGcm(_key, TagSize))
+        {
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, Encoding.UTF8.GetBytes(key.RelativePath));
+        }
+        CryptographicOperations.ZeroMemory(plaintext);
+
+        var envelope = JsonSerializer.SerializeToUtf8Bytes(new Envelope(1, _keyId, Convert.ToBase64String(nonce),
+            Convert.ToBase64String(ciphertext), Convert.ToBase64String(tag)));
+        var file = FileOf(key);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        // Write then rename, so a reader never sees half a value.
+        var temp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temp, envelope, ct);
+        RestrictToOwner(temp);
+        File.Move(temp, file, overwrite: true);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>?> GetAsync(CredentialKey key, CancellationToken ct = default)
+    {
+        var file = FileOf(key);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+        var envelope = JsonSerializer.Deserialize<Envelope>(await File.ReadAllBytesAsync(file, ct))
+            ?? throw new CredentialStoreUnavailableException($"The stored credential {key} is unreadable.");
+        if (!_keysById.TryGetValue(envelope.Kid, out var k))
+        {
+            throw new CredentialStoreUnavailableException(
+                $"The stored credential {key} was encrypted with key {envelope.Kid}, which is not configured.");
+        }
+        var ciphertext = Convert.FromBase64String(envelope.Ct);
+        var plaintext = new byte[ciphertext.Length];
+        try
+        {
+            using var aes = new AesGcm(k, TagSize);
+            aes.Decrypt(Convert.FromBase64String(envelope.Nonce), ciphertext, Convert.FromBase64String(envelope.Tag),
+                plaintext, Encoding.UTF8.GetBytes(key.RelativePath));
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(plaintext);
+        }
+        catch (CryptographicException)
+        {
+            throw new CredentialStoreUnavailableException($"The stored credential {key} failed its integrity check.");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    public Task DeleteAsync(CredentialKey key, CancellationToken ct = default)
+    {
+        File.Delete(FileOf(key));
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<CredentialKey> ListAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await Task.CompletedTask;
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+        foreach (var file in Directory.EnumerateFiles(_root, "*.json", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            var relative = System.IO.Path.GetRelativePath(_root, file).Replace('\\', '/');
+            if (CredentialKey.TryParse(relative[..^".json".Length], out var key))
+            {
+                yield return key;
+            }
+        }
+    }
+
+    private string FileOf(CredentialKey key) => System.IO.Path.Combine(_root, key.RelativePath + ".json");
+
+    private static string KeyIdOf(byte[] key) => Convert.ToHexString(SHA256.HashData(key))[..16].ToLowerInvariant();
+
+    private static byte[] DecodeKey(string base64, string setting)
+    {
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(base64.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{setting} must be base64 of 32 bytes.");
+        }
+        return key.Length == 32 ? key : throw new InvalidOperationException($"{setting} must be base64 of 32 bytes.");
+    }
+
+    private static byte[] LoadOrCreateKeyFile(string path)
+    {
+        if (File.Exists(path))
+        {
+            return DecodeKey(File.ReadAllText(path), path);
+        }
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            // CreateNew: if two processes start at once, one wins and the other reads its key.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            using var stream = new FileStream(path, options);
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return DecodeKey(File.ReadAllText(path), path);
+        }
+        return key;
+    }
+
+    private static void RestrictToOwner(string file)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private sealed record Envelope(int V, string Kid, string Nonce, string Ct, string Tag);
+}

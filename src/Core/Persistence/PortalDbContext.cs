@@ -1,0 +1,79 @@
+using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Secrets;
+using Dataraven.Core.Teams;
+using Dataraven.Core.VaultConnections;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dataraven.Core.Persistence;
+
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
+    : IdentityUserContext<PortalUser, Guid>(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<VaultConnection> VaultConnections => Set<VaultConnection>();
+    public DbSet<Secret> Secrets => Set<Secret>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Team>(e =>
+        {
+            e.ToTable("teams");
+            e.Property(t => t.Name).HasMaxLength(255);
+            e.Property(t => t.Tier).HasMaxLength(32);
+        });
+
+        builder.Entity<TeamMember>(e =>
+        {
+            e.ToTable("team_members");
+            e.HasKey(m => new { m.TeamId, m.UserId });
+            e.HasOne(m => m.Team).WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(m => m.UserId);
+        });
+
+        builder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.Property(k => k.Name).HasMaxLength(255);
+            e.Property(k => k.KeyId).HasMaxLength(64);
+            e.HasIndex(k => k.KeyId).IsUnique();
+            e.HasIndex(k => k.TeamId);
+            e.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<VaultConnection>(e =>
+        {
+            e.ToTable("vault_connections");
+            e.Property(v => v.Name).HasMaxLength(255);
+            e.Property(v => v.NameNormalized).HasMaxLength(255);
+            e.Property(v => v.Description).HasMaxLength(2000);
+            e.Property(v => v.VaultType).HasConversion<string>().HasMaxLength(32);
+            e.Property(v => v.Status).HasConversion<string>().HasMaxLength(32);
+            e.HasIndex(v => new { v.TeamId, v.NameNormalized }).IsUnique();
+            e.HasOne<Team>().WithMany().HasForeignKey(v => v.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Secret>(e =>
+        {
+            e.ToTable("secrets");
+            e.Property(s => s.Name).HasMaxLength(255);
+            e.Property(s => s.NameNormalized).HasMaxLength(255);
+            e.Property(s => s.Description).HasMaxLength(2000);
+            e.Property(s => s.SecretType).HasMaxLength(64);
+            e.Property(s => s.AuthMethod).HasMaxLength(64);
+            e.HasIndex(s => new { s.TeamId, s.NameNormalized }).IsUnique();
+            e.HasIndex(s => s.VaultConnectionId);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+            // Restrict: a connection that secrets still use cannot be deleted (409 in_use).
+            e.HasOne<VaultConnection>().WithMany().HasForeignKey(s => s.VaultConnectionId).OnDelete(DeleteBehavior.Restrict);
+            e.OwnsMany(s => s.FieldMappings, m => m.ToJson("field_mappings"));
+            e.PrimitiveCollection(s => s.CredentialFields);
+        });
+    }
+}

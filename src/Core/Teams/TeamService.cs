@@ -1,0 +1,169 @@
+using Dataraven.Core.Common;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Tiers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dataraven.Core.Teams;
+
+public sealed record Membership(Guid TeamId, string TeamName, string Tier, TeamRole Role);
+
+public sealed record MemberView(Guid UserId, string Email, TeamRole Role, DateTime AddedAt);
+
+/// <summary>Teams, their members and roles. Membership changes are Owner-only; a team never loses its last Owner.</summary>
+public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time)
+{
+    public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
+
+    /// <summary>Creates a user with a password, or reuses the existing user with that email (password unchanged).</summary>
+    public async Task<Result<PortalUser>> FindOrCreateUserAsync(string? email, string? password, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@') || email.Length > 256)
+        {
+            errors["email"] = ["Enter a valid email address."];
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            errors["password"] = ["Enter a password."];
+        }
+        if (errors.Count > 0)
+        {
+            return new ValidationProblem(errors);
+        }
+        var existing = await users.FindByEmailAsync(email!.Trim());
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var user = new PortalUser { Id = Guid.NewGuid(), UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
+        var created = await users.CreateAsync(user, password!);
+        if (!created.Succeeded)
+        {
+            return new ValidationProblem(new Dictionary<string, string[]>
+            {
+                [created.Errors.Any(e => e.Code.Contains("Password")) ? "password" : "email"] =
+                    created.Errors.Select(e => e.Description).ToArray(),
+            });
+        }
+        return user;
+    }
+
+    public async Task<Result<Team>> CreateTeamAsync(Guid ownerUserId, string? name, string tier = "free", CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 255)
+        {
+            return ValidationProblem.For("team", "Enter a team name of 1 to 255 characters.");
+        }
+        if (TierPlans.Find(tier) is null)
+        {
+            return ValidationProblem.For("tier", $"Must be one of: {string.Join(", ", TierPlans.All.Select(t => t.Id))}.");
+        }
+        var now = Clock.UtcNow(time);
+        var team = new Team { Id = Guid.NewGuid(), Name = name.Trim(), Tier = tier, CreatedAt = now };
+        db.Teams.Add(team);
+        db.TeamMembers.Add(new TeamMember { TeamId = team.Id, UserId = ownerUserId, Role = TeamRole.Owner, CreatedAt = now });
+        var user = await db.Users.SingleAsync(u => u.Id == ownerUserId, ct);
+        user.CurrentTeamId = team.Id;
+        await db.SaveChangesAsync(ct);
+        return team;
+    }
+
+    public async Task<IReadOnlyList<Membership>> GetMembershipsAsync(Guid userId, CancellationToken ct = default) =>
+        await db.TeamMembers.Where(m => m.UserId == userId)
+            .OrderBy(m => m.Team!.Name)
+            .Select(m => new Membership(m.TeamId, m.Team!.Name, m.Team.Tier, m.Role))
+            .ToListAsync(ct);
+
+    /// <summary>The user's role in the team, or null when the user is not a member (the caller answers 404).</summary>
+    public async Task<TeamActor?> GetActorAsync(Guid userId, Guid teamId, CancellationToken ct = default)
+    {
+        var role = await db.TeamMembers.Where(m => m.UserId == userId && m.TeamId == teamId)
+            .Select(m => (TeamRole?)m.Role).SingleOrDefaultAsync(ct);
+        return role is null ? null : new TeamActor(teamId, userId, role.Value);
+    }
+
+    public async Task SetCurrentTeamAsync(Guid userId, Guid teamId, CancellationToken ct = default)
+    {
+        if (await GetActorAsync(userId, teamId, ct) is null)
+        {
+            return;
+        }
+        var user = await db.Users.SingleAsync(u => u.Id == userId, ct);
+        user.CurrentTeamId = teamId;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<MemberView>> ListMembersAsync(TeamActor actor, CancellationToken ct = default) =>
+        (await db.TeamMembers.Where(m => m.TeamId == actor.TeamId)
+            .Select(m => new MemberView(m.UserId, m.User!.Email!, m.Role, m.CreatedAt))
+            .ToListAsync(ct))
+        .OrderByDescending(m => m.Role).ThenBy(m => m.Email, StringComparer.OrdinalIgnoreCase).ToList();
+
+    public async Task<Result<MemberView>> AddMemberAsync(TeamActor actor, string? email, TeamRole role, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanManageMembers())
+        {
+            return new ForbiddenRoleProblem("manage members (Owners only)");
+        }
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return ValidationProblem.For("email", "Enter the email of an existing user.");
+        }
+        var user = await users.FindByEmailAsync(email.Trim());
+        if (user is null)
+        {
+            return ValidationProblem.For("email",
+                "No user has this email. Ask them to create an account on the sign-in page first, then add them.");
+        }
+        if (await db.TeamMembers.AnyAsync(m => m.TeamId == actor.TeamId && m.UserId == user.Id, ct))
+        {
+            return ValidationProblem.For("email", "This user is already a member of the team.");
+        }
+        var member = new TeamMember { TeamId = actor.TeamId, UserId = user.Id, Role = role, CreatedAt = Clock.UtcNow(time) };
+        db.TeamMembers.Add(member);
+        if (user.CurrentTeamId is null)
+        {
+            user.CurrentTeamId = actor.TeamId;
+        }
+        await db.SaveChangesAsync(ct);
+        return new MemberView(user.Id, user.Email!, role, member.CreatedAt);
+    }
+
+    public Task<Result<Done>> ChangeRoleAsync(TeamActor actor, Guid userId, TeamRole role, CancellationToken ct = default) =>
+        ChangeMemberAsync(actor, userId, role, ct);
+
+    public Task<Result<Done>> RemoveMemberAsync(TeamActor actor, Guid userId, CancellationToken ct = default) =>
+        ChangeMemberAsync(actor, userId, null, ct);
+
+    /// <summary>Changes a role (or removes the member when <paramref name="newRole"/> is null), keeping at least one Owner.</summary>
+    private async Task<Result<Done>> ChangeMemberAsync(TeamActor actor, Guid userId, TeamRole? newRole, CancellationToken ct)
+    {
+        if (!actor.Role.CanManageMembers())
+        {
+            return new ForbiddenRoleProblem("manage members (Owners only)");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var member = await db.TeamMembers.SingleOrDefaultAsync(m => m.TeamId == actor.TeamId && m.UserId == userId, ct);
+        if (member is null)
+        {
+            return new NotFoundProblem("member");
+        }
+        var losesOwner = member.Role == TeamRole.Owner && newRole != TeamRole.Owner;
+        if (losesOwner && await db.TeamMembers.CountAsync(m => m.TeamId == actor.TeamId && m.Role == TeamRole.Owner, ct) <= 1)
+        {
+            return ValidationProblem.For("role", "A team needs at least one Owner. Make someone else an Owner first.");
+        }
+        if (newRole is null)
+        {
+            db.TeamMembers.Remove(member);
+        }
+        else
+        {
+            member.Role = newRole.Value;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Done.Instance;
+    }
+}

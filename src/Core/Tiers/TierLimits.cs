@@ -1,0 +1,81 @@
+using Dataraven.Core.Common;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dataraven.Core.Tiers;
+
+public sealed record LimitStatus(TierPlan Tier, LimitedResource Resource, int Limit, int Current)
+{
+    public bool CanCreateOne => Current < Limit;
+
+    public TierLimitProblem ToProblem() => new(Tier.Id, Resource.WireName(), Limit, Current);
+}
+
+public sealed record UsageReport(TierPlan Tier, int VaultConnections, int Secrets)
+{
+    public LimitStatus For(LimitedResource resource) => new(Tier, resource, Tier.LimitOf(resource),
+        resource == LimitedResource.VaultConnections ? VaultConnections : Secrets);
+}
+
+/// <summary>
+/// "May this team create one more X?" Answers with numbers and lets the caller phrase the error.
+/// <see cref="CreateWithinLimitAsync{T}"/> makes check + insert atomic: it runs inside a write
+/// transaction (SQLite BEGIN IMMEDIATE), so concurrent creates are serialized and cannot overshoot.
+/// </summary>
+public sealed class TierLimits(PortalDbContext db)
+{
+    public async Task<UsageReport> GetUsageAsync(Guid teamId, CancellationToken ct = default)
+    {
+        var tier = await db.Teams.Where(t => t.Id == teamId).Select(t => t.Tier).SingleAsync(ct);
+        var connections = await db.VaultConnections.CountAsync(v => v.TeamId == teamId, ct);
+        var secrets = await db.Secrets.CountAsync(s => s.TeamId == teamId, ct);
+        return new UsageReport(TierPlans.Get(tier), connections, secrets);
+    }
+
+    public async Task<LimitStatus> CheckAsync(Guid teamId, LimitedResource resource, CancellationToken ct = default) =>
+        (await GetUsageAsync(teamId, ct)).For(resource);
+
+    /// <summary>
+    /// Opens a write transaction, checks the limit, runs <paramref name="create"/> (which saves its
+    /// changes) and commits. At the limit nothing runs and the limit problem is returned. If
+    /// <paramref name="create"/> returns a problem, the transaction is rolled back.
+    /// </summary>
+    public async Task<Result<T>> CreateWithinLimitAsync<T>(Guid teamId, LimitedResource resource,
+        Func<CancellationToken, Task<Result<T>>> create, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var status = await CheckAsync(teamId, resource, ct);
+        if (!status.CanCreateOne)
+        {
+            return status.ToProblem();
+        }
+        var result = await create(ct);
+        if (result.IsSuccess)
+        {
+            await tx.CommitAsync(ct);
+        }
+        else
+        {
+            await tx.RollbackAsync(ct);
+        }
+        return result;
+    }
+
+    public async Task<Result<UsageReport>> ChangeTierAsync(TeamActor actor, string? tier, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanChangeTier())
+        {
+            return new ForbiddenRoleProblem("change the plan (Owners only)");
+        }
+        var plan = TierPlans.Find(tier);
+        if (plan is null)
+        {
+            return ValidationProblem.For("tier", $"Must be one of: {string.Join(", ", TierPlans.All.Select(t => t.Id))}.");
+        }
+        var team = await db.Teams.SingleAsync(t => t.Id == actor.TeamId, ct);
+        team.Tier = plan.Id;
+        await db.SaveChangesAsync(ct);
+        return await GetUsageAsync(actor.TeamId, ct);
+    }
+}

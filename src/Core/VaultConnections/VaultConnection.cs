@@ -1,0 +1,32 @@
+namespace Dataraven.Core.VaultConnections;
+
+/// <summary>
+/// A team's connection to its own vault. Only settings live here; the connection's own credentials
+/// (token, client id/secret) are in the credential store under <see cref="CredentialStore.CredentialKey"/>.
+/// </summary>
+public sealed class VaultConnection
+{
+    public Guid Id { get; set; }
+    public Guid TeamId { get; set; }
+    public required string Name { get; set; }
+    public required string NameNormalized { get; set; }
+    public string? Description { get; set; }
+    public VaultType VaultType { get; set; }
+
+    // Doppler
+    public string? Project { get; set; }
+    public string? Config { get; set; }
+
+    // Infisical
+    public string? ProjectId { get; set; }
+    public string? Environment { get; set; }
+    public string? SecretPath { get; set; }
+
+    public VaultConnectionStatus Status { get; set; }
+    public DateTime? LastVerifiedAt { get; set; }
+    public string? LastVerificationError { get; set; }
+
+    public Guid CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

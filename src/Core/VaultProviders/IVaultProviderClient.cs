@@ -1,0 +1,43 @@
+using Dataraven.Core.VaultConnections;
+
+namespace Dataraven.Core.VaultProviders;
+
+/// <summary>The non-secret settings of a vault connection that a provider call needs.</summary>
+public sealed record VaultConnectionSettings(
+    string? Project = null,
+    string? Config = null,
+    string? ProjectId = null,
+    string? Environment = null,
+    string? SecretPath = null);
+
+public enum ProviderOutcome
+{
+    /// <summary>The provider accepted the credentials and the settings.</summary>
+    Ok,
+
+    /// <summary>The provider refused the credentials, or the project/config/environment does not exist (422 provider_rejected).</summary>
+    Rejected,
+
+    /// <summary>The provider could not be reached, timed out or answered 5xx (502 provider_unreachable).</summary>
+    Unreachable,
+}
+
+/// <summary>A provider's answer. <see cref="Message"/> is sanitized: it never contains a credential.</summary>
+public sealed record ProviderCheck(ProviderOutcome Outcome, string? Message = null)
+{
+    public static readonly ProviderCheck Success = new(ProviderOutcome.Ok);
+
+    public bool Ok => Outcome == ProviderOutcome.Ok;
+}
+
+/// <summary>
+/// One client per vault type. Credential field names: <c>access_token</c> (1Password, Doppler),
+/// <c>client_id</c> and <c>client_secret</c> (Infisical).
+/// </summary>
+public interface IVaultProviderClient
+{
+    VaultType VaultType { get; }
+
+    Task<ProviderCheck> VerifyAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        CancellationToken ct = default);
+}
