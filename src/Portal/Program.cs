@@ -1,27 +1,12 @@
-using Dataraven.Portal.Components;
+using Dataraven.Portal.Commands;
+using Dataraven.Portal.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
-
-var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+if (PortalCommands.IsCommand(args))
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
+    return await PortalCommands.RunAsync(args);
 }
-app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseHttpsRedirection();
 
-app.UseAntiforgery();
+await PortalApp.Build(args).RunAsync();
+return 0;
 
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+public partial class Program;

@@ -40,14 +40,20 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
             return new ForbiddenRoleProblem($"create a key with a role higher than your own ({actor.Role.ToWire()})");
         }
 
+        return await IssueAsync(actor, name!.Trim(), keyRole, ct);
+    }
+
+    /// <summary>Stores a new key for <paramref name="actor"/> without the role checks (callers have done them).</summary>
+    internal async Task<ApiKeyCreated> IssueAsync(TeamActor actor, string name, TeamRole role, CancellationToken ct = default)
+    {
         var keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
         var key = new ApiKey
         {
             Id = Guid.NewGuid(),
             TeamId = actor.TeamId,
-            Name = name!.Trim(),
-            Role = keyRole,
+            Name = name,
+            Role = role,
             KeyId = keyId,
             SecretHash = Hash(secret),
             CreatedBy = actor.UserId,

@@ -1,0 +1,127 @@
+using Dataraven.Core;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+using Dataraven.Portal.Api;
+using Dataraven.Portal.Auth;
+using Dataraven.Portal.Components;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Radzen;
+
+namespace Dataraven.Portal.Hosting;
+
+public static class PortalApp
+{
+    /// <summary>Builds the portal. Tests pass <paramref name="configure"/> to override configuration or services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
+        Action<IServiceCollection>? overrideServices = null, bool logToStdErr = false)
+    {
+        var root = PortalPaths.FindConfigRoot();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
+        });
+        AddRootConfiguration(builder.Configuration, root);
+        builder.WebHost.UseStaticWebAssets();
+        if (logToStdErr)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        configure?.Invoke(builder);
+
+        builder.Services.AddDataravenCore(builder.Configuration, root);
+        builder.Services.AddPortalAuth();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+        builder.Services.AddScoped<PortalSession>();
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.AddDataProtection()
+            .SetApplicationName("DataRaven.Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys"))));
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        overrideServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (context.Request.Path.StartsWithSegments("/v1"))
+            {
+                await ApiProblems.FromException(error ?? new InvalidOperationException()).ToResult().ExecuteAsync(context);
+                return;
+            }
+            context.Response.Redirect("/error");
+        }));
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseMiddleware<FirstRunRedirect>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApiDocument("/openapi/v1.json");
+        app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery().MapTeamEndpoints();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    public static async Task MigrateAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync(ct);
+    }
+
+    /// <summary>The repo-root appsettings.json, below environment variables and the command line.</summary>
+    private static void AddRootConfiguration(ConfigurationManager configuration, string root)
+    {
+        var file = Path.Combine(root, "appsettings.json");
+        if (!File.Exists(file))
+        {
+            return;
+        }
+        var source = new JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        var index = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
+        sources.Insert(index < 0 ? 0 : index, source);
+    }
+}
+
+/// <summary>Applies migrations before the server takes requests.</summary>
+public sealed class DatabaseMigrator(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => services.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>On a fresh database every page leads to /setup, where the first team and its Owner are created.</summary>
+public sealed class FirstRunRedirect(RequestDelegate next)
+{
+    private volatile bool _hasUsers;
+
+    public async Task InvokeAsync(HttpContext context, TeamService teams)
+    {
+        var path = context.Request.Path;
+        if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") &&
+            !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") &&
+            !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !Path.HasExtension(path.Value))
+        {
+            _hasUsers = await teams.AnyUserExistsAsync(context.RequestAborted);
+            if (!_hasUsers)
+            {
+                context.Response.Redirect("/setup");
+                return;
+            }
+        }
+        await next(context);
+    }
+}
