@@ -34,5 +34,5 @@ public static class ValidationExtensions
             .OverridePropertyName(key);
 
     /// <summary>A UUID in its usual 8-4-4-4-12 hexadecimal form.</summary>
-    public static bool IsUuid(string? value) => Guid.TryParseExact(value, "D", out _);
+    public static bool IsUuid(string? value) => value is { Length: 36 } && Guid.TryParseExact(value, "D", out _);
 }

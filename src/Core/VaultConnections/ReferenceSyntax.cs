@@ -12,13 +12,13 @@ public static partial class ReferenceSyntax
     // (a stray space around a '/' is almost always a typo, and op would not find the item).
     private const string OnePasswordName = @"[\p{L}\p{Nd}_.\-](?:[\p{L}\p{Nd}_.\- ]*[\p{L}\p{Nd}_.\-])?";
 
-    [GeneratedRegex($@"^op://{OnePasswordName}/{OnePasswordName}/(?:{OnePasswordName}/)?{OnePasswordName}(?:\?attribute=[A-Za-z0-9_\-]+)?$")]
+    [GeneratedRegex($@"^op://{OnePasswordName}/{OnePasswordName}/(?:{OnePasswordName}/)?{OnePasswordName}(?:\?attribute=[A-Za-z0-9_\-]+)?\z")]
     private static partial Regex OnePasswordPattern();
 
-    [GeneratedRegex("^[A-Z_][A-Z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Z_][A-Z0-9_]*\z")]
     private static partial Regex DopplerPattern();
 
-    [GeneratedRegex(@"^[^\s:/]+$")]
+    [GeneratedRegex(@"^[^\s:/]+\z")]
     private static partial Regex InfisicalPattern();
 
     public static bool IsValid(VaultType vaultType, string? reference)

@@ -23,7 +23,7 @@ public static partial class VaultConnectionRules
     // strict kebab-case one. Infisical's own slugs ("dev", "prod", "staging-eu") pass either way, but
     // custom environments may carry '_' or a doubled '-'; a wrong-but-well-formed slug is caught by
     // verification against Infisical, while a rejected real slug would leave the user stuck.
-    [GeneratedRegex("^[a-z0-9_-]+$")]
+    [GeneratedRegex(@"^[a-z0-9_-]+\z")]
     public static partial Regex EnvironmentSlug();
 
     public static string? TokenPrefix(VaultType type) => type switch
