@@ -1,0 +1,64 @@
+namespace Dataraven.Core.VaultConnections;
+
+// Request shapes shared by the /v1 API (serialized snake_case: AccessToken <-> access_token) and the
+// Blazor wizard, which binds to the same classes. Everything is nullable so that "not given" can be
+// told apart from "given but empty"; the validators decide what is required.
+
+public sealed class CreateVaultConnectionRequest
+{
+    public string? Name { get; set; }
+    public string? VaultType { get; set; }
+    public string? Description { get; set; }
+
+    // 1Password and Doppler
+    public string? AccessToken { get; set; }
+
+    // Doppler
+    public string? Project { get; set; }
+    public string? Config { get; set; }
+
+    // Infisical
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+    public string? ProjectId { get; set; }
+    public string? Environment { get; set; }
+
+    /// <summary>Infisical only; null means <see cref="DefaultSecretPath"/>.</summary>
+    public string? SecretPath { get; set; }
+
+    /// <summary>Check the credentials against the provider before storing. Null counts as true.</summary>
+    public bool? Verify { get; set; } = true;
+
+    public const string DefaultSecretPath = "/";
+}
+
+public sealed class UpdateVaultConnectionRequest
+{
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+}
+
+/// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
+public sealed class RotateVaultConnectionRequest
+{
+    public string? AccessToken { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+}
+
+/// <summary>The wire (snake_case) names used as validation error keys, for the UI to place messages.</summary>
+public static class VaultConnectionFields
+{
+    public const string Name = "name";
+    public const string VaultType = "vault_type";
+    public const string Description = "description";
+    public const string AccessToken = "access_token";
+    public const string Project = "project";
+    public const string Config = "config";
+    public const string ClientId = "client_id";
+    public const string ClientSecret = "client_secret";
+    public const string ProjectId = "project_id";
+    public const string Environment = "environment";
+    public const string SecretPath = "secret_path";
+    public const string Verify = "verify";
+}
