@@ -87,15 +87,9 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
                 return candidate;
             }
         }
-        var home = Environment.GetEnvironmentVariable("HOME") ?? "/root";
-        foreach (var candidate in new[] { Path.Combine(home, ".pyenv/shims/moto_server"), "/root/.pyenv/shims/moto_server" })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
+        var home = Environment.GetEnvironmentVariable("HOME");
+        var shim = string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".pyenv", "shims", "moto_server");
+        return shim is not null && File.Exists(shim) ? shim : null;
     }
 
     public async Task InitializeAsync()
