@@ -178,3 +178,41 @@ public sealed class SsmClientTests
         Assert.Equal("AmazonSSM.DeleteParameter", handler.Requests.Single().Request.Headers.GetValues("X-Amz-Target").Single());
     }
 }
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AwsEnvironmentCollection
+{
+    public const string Name = "AWS environment variables";
+}
+
+/// <summary>The standard AWS chain, through its first link (environment variables). Runs alone: it sets process variables.</summary>
+[Collection(AwsEnvironmentCollection.Name)]
+public sealed class AwsCredentialSourceTests
+{
+    [Fact]
+    public async Task GetAsync_DefaultChainWithEnvironmentKeys_ReturnsEnvironmentKey()
+    {
+        var names = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" };
+        var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+        var accessKey = "AKIDCHAIN" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        try
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", accessKey);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "chain-secret-key");
+            Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", null);
+            var source = AwsCredentialSource.DefaultChain();
+
+            var credentials = await source.GetAsync(CancellationToken.None);
+
+            Assert.Equal(accessKey, credentials.AccessKey);
+            Assert.False(credentials.UseToken);
+        }
+        finally
+        {
+            foreach (var (name, value) in saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+}

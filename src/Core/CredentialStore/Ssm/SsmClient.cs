@@ -180,7 +180,8 @@ public sealed class SsmClient
         {
             if (bytes.Length == 0)
             {
-                return JsonDocument.Parse("{}").RootElement.Clone();
+                using var empty = JsonDocument.Parse("{}");
+                return empty.RootElement.Clone();
             }
             using var doc = JsonDocument.Parse(bytes);
             return doc.RootElement.Clone();
