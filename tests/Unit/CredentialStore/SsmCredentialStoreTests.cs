@@ -1,0 +1,332 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Dataraven.Core;
+using Dataraven.Core.CredentialStore;
+using Dataraven.Core.CredentialStore.Ssm;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dataraven.Tests.Unit.CredentialStore;
+
+/// <summary>The SSM store and its client against a real emulator (moto_server).</summary>
+public sealed class SsmCredentialStoreTests : IClassFixture<MotoServerFixture>, IDisposable
+{
+    private readonly MotoServerFixture _moto;
+    private readonly string _prefix = "/test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly CapturingLoggerFactory _logs = new();
+    private readonly SsmCredentialStore _store;
+
+    public SsmCredentialStoreTests(MotoServerFixture moto)
+    {
+        _moto = moto;
+        _store = moto.CreateStore(_prefix, _logs);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private static CredentialKey NewSecretKey() => CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+
+    private static Dictionary<string, string> Fields(string access = "AKIAEXAMPLEFIELD01", string secret = "example-secret-field-value-1") =>
+        new() { ["access_key_id"] = access, ["secret_access_key"] = secret };
+
+    private async Task<JsonElement> DescribeAsync(string name)
+    {
+        var response = await _store.Client.SendAsync("DescribeParameters", new JsonObject
+        {
+            ["ParameterFilters"] = new JsonArray(new JsonObject { ["Key"] = "Name", ["Values"] = new JsonArray(name) }),
+        });
+        var parameters = response.GetProperty("Parameters");
+        Assert.Equal(1, parameters.GetArrayLength());
+        return parameters[0];
+    }
+
+    [Fact]
+    public async Task PutAsync_NewKey_GetReturnsSameFields()
+    {
+        var key = NewSecretKey();
+
+        await _store.PutAsync(key, Fields());
+        var stored = await _store.GetAsync(key);
+
+        Assert.NotNull(stored);
+        Assert.Equal(Fields(), stored);
+    }
+
+    [Fact]
+    public async Task PutAsync_ExistingKey_OverwritesValueAndKeepsTags()
+    {
+        var key = CredentialKey.ForVaultConnection(Guid.NewGuid(), Guid.NewGuid());
+        await _store.PutAsync(key, new Dictionary<string, string> { ["access_token"] = "dp.st.first-token-value" });
+
+        await _store.PutAsync(key, new Dictionary<string, string> { ["access_token"] = "dp.st.second-token-value" });
+
+        var stored = await _store.GetAsync(key);
+        Assert.Equal("dp.st.second-token-value", stored!["access_token"]);
+        var described = await DescribeAsync(_store.ParameterName(key));
+        Assert.Equal(2, described.GetProperty("Version").GetInt32());
+        var tags = await TagsAsync(_store.ParameterName(key));
+        Assert.Equal(key.TeamId.ToString("D"), tags[SsmCredentialStore.TeamTag]);
+    }
+
+    [Fact]
+    public async Task PutAsync_NewKey_TagsTeamKindAndObject()
+    {
+        var key = CredentialKey.ForVaultConnection(Guid.NewGuid(), Guid.NewGuid());
+
+        await _store.PutAsync(key, new Dictionary<string, string> { ["access_token"] = "ops_example-token" });
+
+        var tags = await TagsAsync(_store.ParameterName(key));
+        Assert.Equal(key.TeamId.ToString("D"), tags[SsmCredentialStore.TeamTag]);
+        Assert.Equal("vault-connection", tags[SsmCredentialStore.KindTag]);
+        Assert.Equal(key.ObjectId.ToString("D"), tags[SsmCredentialStore.ObjectTag]);
+    }
+
+    private async Task<Dictionary<string, string>> TagsAsync(string name)
+    {
+        var response = await _store.Client.SendAsync("ListTagsForResource", new JsonObject { ["ResourceType"] = "Parameter", ["ResourceId"] = name });
+        return response.GetProperty("TagList").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("Key").GetString()!, t => t.GetProperty("Value").GetString()!);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_ExistingKey_GetReturnsNull()
+    {
+        var key = NewSecretKey();
+        await _store.PutAsync(key, Fields());
+
+        await _store.DeleteAsync(key);
+
+        Assert.Null(await _store.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_MissingKey_Succeeds()
+    {
+        var key = NewSecretKey();
+
+        await _store.DeleteAsync(key);
+
+        Assert.Null(await _store.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task GetAsync_MissingKey_ReturnsNull()
+    {
+        Assert.Null(await _store.GetAsync(NewSecretKey()));
+    }
+
+    [Fact]
+    public async Task PutAsync_ValueOver4096Bytes_UsesAdvancedTier()
+    {
+        var big = NewSecretKey();
+        var small = NewSecretKey();
+        var json = "{\"type\":\"service_account\",\"private_key\":\"" + new string('k', 5 * 1024) + "\"}";
+
+        await _store.PutAsync(big, new Dictionary<string, string> { ["service_account_json"] = json });
+        await _store.PutAsync(small, Fields());
+
+        Assert.Equal("Advanced", (await DescribeAsync(_store.ParameterName(big))).GetProperty("Tier").GetString());
+        Assert.Equal("Standard", (await DescribeAsync(_store.ParameterName(small))).GetProperty("Tier").GetString());
+        Assert.Equal(json, (await _store.GetAsync(big))!["service_account_json"]);
+    }
+
+    [Fact]
+    public async Task PutAsync_AdvancedThenSmallValue_OverwritesAndStaysAdvanced()
+    {
+        var key = NewSecretKey();
+        await _store.PutAsync(key, new Dictionary<string, string> { ["sas_url"] = "https://a.example/?sig=" + new string('s', 5000) });
+
+        await _store.PutAsync(key, new Dictionary<string, string> { ["sas_url"] = "https://a.example/?sig=short" });
+
+        Assert.Equal("https://a.example/?sig=short", (await _store.GetAsync(key))!["sas_url"]);
+        Assert.Equal("Advanced", (await DescribeAsync(_store.ParameterName(key))).GetProperty("Tier").GetString());
+    }
+
+    [Fact]
+    public async Task PutAsync_ValueOver8KB_ThrowsUnavailableWithoutValue()
+    {
+        var value = "too-big-" + new string('v', 9000);
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            _store.PutAsync(NewSecretKey(), new Dictionary<string, string> { ["application_key"] = value }));
+
+        Assert.DoesNotContain("vvvvvvvv", e.ToString());
+    }
+
+    [Fact]
+    public async Task PutAsync_AnyKey_NameCarriesConfiguredPrefix()
+    {
+        var key = CredentialKey.ForVaultConnection(Guid.NewGuid(), Guid.NewGuid());
+
+        await _store.PutAsync(key, new Dictionary<string, string> { ["access_token"] = "dp.st.example" });
+
+        var expected = $"{_prefix}/teams/{key.TeamId:D}/vault-connections/{key.ObjectId:D}";
+        Assert.Equal(expected, _store.ParameterName(key));
+        var raw = await _store.Client.SendAsync("GetParameter", new JsonObject { ["Name"] = expected, ["WithDecryption"] = true });
+        Assert.Equal(expected, raw.GetProperty("Parameter").GetProperty("Name").GetString());
+    }
+
+    [Fact]
+    public void ParameterName_DefaultOptions_UsesDataravenPrefix()
+    {
+        var options = new SsmCredentialStoreOptions();
+        using var store = SsmCredentialStore.Create(new SsmCredentialStoreOptions { Region = "us-east-1", ServiceUrl = _moto.Endpoint.ToString() },
+            AwsCredentialSource.From(_moto.Credentials), _logs);
+        var key = CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal("/dataraven", options.PathPrefix);
+        Assert.Equal($"/dataraven/teams/{key.TeamId:D}/secrets/{key.ObjectId:D}", store.ParameterName(key));
+    }
+
+    [Fact]
+    public async Task PutAsync_AnyKey_StoresSecureStringEncryptedWithDefaultKey()
+    {
+        var key = NewSecretKey();
+
+        await _store.PutAsync(key, Fields(secret: "plain-secret-marker"));
+
+        var raw = await _store.Client.SendAsync("GetParameter", new JsonObject { ["Name"] = _store.ParameterName(key), ["WithDecryption"] = false });
+        Assert.Equal("SecureString", raw.GetProperty("Parameter").GetProperty("Type").GetString());
+        // Without decryption SSM answers the ciphertext; moto marks its stand-in ciphertext with the KMS key.
+        var undecrypted = raw.GetProperty("Parameter").GetProperty("Value").GetString();
+        Assert.NotEqual(JsonSerializer.Serialize(Fields(secret: "plain-secret-marker")), undecrypted);
+        Assert.StartsWith("kms:alias/aws/ssm:", undecrypted);
+        var described = await DescribeAsync(_store.ParameterName(key));
+        Assert.Equal("SecureString", described.GetProperty("Type").GetString());
+        // No KmsKeyId configured: KeyId is omitted and SSM uses the account default key.
+        Assert.Equal("alias/aws/ssm", described.GetProperty("KeyId").GetString());
+    }
+
+    [Fact]
+    public async Task PutAsync_KmsKeyIdConfigured_EncryptsWithThatKey()
+    {
+        using var store = _moto.CreateStore(_prefix + "-kms", _logs, o => o.KmsKeyId = "alias/dataraven-test");
+        var key = NewSecretKey();
+
+        await store.PutAsync(key, Fields());
+
+        var described = await DescribeAsync(store.ParameterName(key));
+        Assert.Equal("alias/dataraven-test", described.GetProperty("KeyId").GetString());
+        Assert.Equal(Fields(), await store.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task ListAsync_ManyKeys_ReturnsEveryKeyAcrossPages()
+    {
+        var team = Guid.NewGuid();
+        var keys = Enumerable.Range(0, 12).Select(i => i % 3 == 0 ? CredentialKey.ForVaultConnection(team, Guid.NewGuid()) : CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid())).ToList();
+        foreach (var key in keys)
+        {
+            await _store.PutAsync(key, Fields());
+        }
+        // A parameter under the prefix that is not a credential name is ignored.
+        await _store.Client.SendAsync("PutParameter", new JsonObject { ["Name"] = _prefix + "/other/thing", ["Value"] = "x", ["Type"] = "String" });
+
+        var listed = new List<CredentialKey>();
+        await foreach (var key in _store.ListAsync())
+        {
+            listed.Add(key);
+        }
+
+        Assert.Equal(keys.OrderBy(k => k.RelativePath), listed.OrderBy(k => k.RelativePath));
+    }
+
+    [Fact]
+    public async Task ListAsync_NothingStored_ReturnsEmpty()
+    {
+        var listed = new List<CredentialKey>();
+        await foreach (var key in _store.ListAsync())
+        {
+            listed.Add(key);
+        }
+
+        Assert.Empty(listed);
+    }
+
+    [Fact]
+    public async Task PutAsync_AccessDenied_LogsConfigurationErrorAndThrowsUnavailable()
+    {
+        // moto refuses names under /aws/ with AccessDeniedException, as AWS does for reserved paths.
+        using var store = _moto.CreateStore("/aws/dataraven-" + Guid.NewGuid().ToString("N")[..8], _logs);
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            store.PutAsync(NewSecretKey(), Fields(secret: "denied-secret-marker")));
+
+        Assert.Contains("AccessDeniedException", e.Message);
+        Assert.DoesNotContain("denied-secret-marker", e.ToString());
+        Assert.Contains(_logs.Entries, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Text.Contains("configuration error"));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("denied-secret-marker"));
+    }
+
+    [Fact]
+    public async Task AddSsmCredentialStore_ProviderSsm_ResolvesWorkingStore()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_moto.ConfigurationValues(_prefix + "-di")).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<AWSCredentials>(_moto.Credentials);
+        services.AddCredentialStore(configuration, Path.GetTempPath());
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<ICredentialStore>();
+        var key = NewSecretKey();
+        await store.PutAsync(key, Fields());
+
+        var ssm = Assert.IsType<SsmCredentialStore>(store);
+        Assert.Same(store, provider.GetRequiredService<ICredentialStore>());
+        Assert.StartsWith(_prefix + "-di/teams/", ssm.ParameterName(key));
+        Assert.Equal(Fields(), await store.GetAsync(key));
+    }
+}
+
+/// <summary>Failures: the emulator stopped, a server that never answers.</summary>
+public sealed class SsmCredentialStoreFaultTests
+{
+    [Fact]
+    public async Task PutAndGet_EmulatorStopped_ThrowUnavailableWithoutValue()
+    {
+        using var moto = new MotoServerFixture();
+        await moto.InitializeAsync();
+        var logs = new CapturingLoggerFactory();
+        using var store = moto.CreateStore("/fault", logs, o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(10));
+        var key = CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+        await store.PutAsync(key, new Dictionary<string, string> { ["account_key"] = "first-fault-secret-marker" });
+
+        await moto.StopAsync();
+
+        var put = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            store.PutAsync(key, new Dictionary<string, string> { ["account_key"] = "second-fault-secret-marker" }));
+        var get = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() => store.GetAsync(key));
+        var delete = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() => store.DeleteAsync(key));
+
+        foreach (var e in new[] { put, get, delete })
+        {
+            Assert.Contains("could not be reached", e.Message);
+            Assert.DoesNotContain("fault-secret-marker", e.ToString());
+        }
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("fault-secret-marker"));
+        Assert.Contains(logs.Lines, l => l.Contains("retry"));
+    }
+
+    [Fact]
+    public async Task GetAsync_ServerNeverAnswers_ThrowsUnavailableAfterTimeout()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new SsmCredentialStoreOptions
+        {
+            ServiceUrl = $"http://127.0.0.1:{port}/",
+            Region = "us-east-1",
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+            MaxRetryAttempts = 1,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        };
+        using var store = SsmCredentialStore.Create(options, AwsCredentialSource.From(new BasicAWSCredentials("a", "b")), new CapturingLoggerFactory());
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() => store.GetAsync(CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid())));
+
+        Assert.Contains("timeout", e.Message);
+    }
+}
