@@ -89,6 +89,12 @@ public sealed class FakeOpCli : IDisposable
     /// <summary>Whether <c>OP_SERVICE_ACCOUNT_TOKEN</c> was set (non-empty) in the last run's environment.</summary>
     public bool TokenWasSetInEnvironment => File.Exists(TokenSetFile) && File.ReadAllText(TokenSetFile).Trim() == "set";
 
+    /// <summary>Names of OP_* environment variables other than OP_SERVICE_ACCOUNT_TOKEN that the last run saw.</summary>
+    public IReadOnlyList<string> OtherOpVariables =>
+        File.Exists(Path.Combine(Directory, "other_op_vars.txt"))
+            ? File.ReadAllLines(Path.Combine(Directory, "other_op_vars.txt")).Where(l => l.Length > 0).ToArray()
+            : [];
+
     /// <summary>How many times the script ran.</summary>
     public int Runs => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
 
@@ -102,6 +108,7 @@ public sealed class FakeOpCli : IDisposable
         echo "$$" > "$DIR/pid.txt"
         echo run >> "$DIR/runs.txt"
         if [ -n "${OP_SERVICE_ACCOUNT_TOKEN:-}" ]; then echo set > "$DIR/token_set.txt"; else echo unset > "$DIR/token_set.txt"; fi
+        compgen -e | grep '^OP_' | grep -v '^OP_SERVICE_ACCOUNT_TOKEN$' > "$DIR/other_op_vars.txt"
         MODE="$(cat "$DIR/mode.txt")"
         ACCEPTED="$(cat "$DIR/accepted_token.txt")"
         NOW="$(date -u '+%Y/%m/%d %H:%M:%S')"

@@ -49,16 +49,20 @@ public sealed class OnePasswordCliClientTests : IDisposable
     [Fact]
     public async Task VerifyAsync_InheritedOpVariables_NotPassedToCli()
     {
-        // A token in the portal's own environment must not stand in for the presented one.
-        Environment.SetEnvironmentVariable("OP_CONNECT_TOKEN", "inherited");
+        // Connect settings or a token in the portal's own environment must not stand in for the presented token.
+        Environment.SetEnvironmentVariable("OP_CONNECT_TOKEN", "inherited-connect-token");
+        Environment.SetEnvironmentVariable("OP_CONNECT_HOST", "http://connect.invalid");
         try
         {
-            var check = await VerifyAsync("ops_wrongToken");
-            Assert.Equal(ProviderOutcome.Rejected, check.Outcome);
+            var check = await VerifyAsync();
+
+            Assert.Equal(ProviderOutcome.Ok, check.Outcome);
+            Assert.Empty(_op.OtherOpVariables);
         }
         finally
         {
             Environment.SetEnvironmentVariable("OP_CONNECT_TOKEN", null);
+            Environment.SetEnvironmentVariable("OP_CONNECT_HOST", null);
         }
     }
 
