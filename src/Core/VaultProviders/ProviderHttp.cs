@@ -125,6 +125,11 @@ public static class ProviderHttp
         {
             return new ProviderHttpResult { Failure = $"did not answer in time ({attempts} attempt(s))", Attempts = attempts };
         }
+        catch (Exception ex) when (ex is UriFormatException or InvalidOperationException or NotSupportedException)
+        {
+            // A relative or malformed Vaults:*:BaseUrl: an operator problem, reported without the URL's query.
+            return new ProviderHttpResult { Failure = "could not be called: the configured base URL is invalid", Attempts = attempts };
+        }
     }
 
     internal static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, IEnumerable<string?> credentials, CancellationToken ct)

@@ -149,6 +149,31 @@ public sealed class DopplerClientTests : IAsyncLifetime
         Assert.Contains("could not be reached", check.Message);
     }
 
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://example.invalid")]
+    public async Task VerifyAsync_InvalidBaseUrl_Unreachable(string baseUrl)
+    {
+        using var host = new ProviderTestHost(dopplerUrl: baseUrl);
+
+        var check = await host.Clients.Get(VaultType.Doppler).VerifyAsync(new VaultConnectionSettings(Project: "backend", Config: "dev"),
+            new Dictionary<string, string> { ["access_token"] = Token });
+
+        Assert.Equal(ProviderOutcome.Unreachable, check.Outcome);
+        Assert.Contains("base URL is invalid", check.Message);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_CallerCancels_ThrowsOperationCanceled()
+    {
+        _fake.FailNext(100, FakeFailure.Hang);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _host.Clients.Get(VaultType.Doppler).VerifyAsync(new VaultConnectionSettings(Project: "backend", Config: "dev"),
+                new Dictionary<string, string> { ["access_token"] = Token }, cts.Token));
+    }
+
     [Fact]
     public async Task SecretsEndpoint_AcceptedToken_ReturnsConfiguredSecrets()
     {
