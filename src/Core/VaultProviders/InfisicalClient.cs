@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dataraven.Core.VaultConnections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Dataraven.Core.VaultProviders;
+
+/// <summary>
+/// Verifies an Infisical machine identity (universal auth) against a project/environment/path:
+/// <c>POST /api/v1/auth/universal-auth/login</c>, then <c>GET /api/v3/secrets/raw?workspaceId=&amp;environment=&amp;secretPath=</c>.
+/// </summary>
+public sealed class InfisicalClient : IVaultProviderClient
+{
+    public const string HttpClientName = "Dataraven.Vaults.Infisical";
+    public const string ClientIdField = "client_id";
+    public const string ClientSecretField = "client_secret";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly VaultProviderOptions _options;
+    private readonly ILogger<InfisicalClient> _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public InfisicalClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<InfisicalClient> logger,
+        TimeProvider? timeProvider = null)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _logger = logger;
+        _pipeline = ProviderHttp.BuildPipeline(_options, "Infisical", logger, timeProvider);
+    }
+
+    public VaultType VaultType => VaultType.Infisical;
+
+    public async Task<ProviderCheck> VerifyAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(ClientIdField, out var clientId) || string.IsNullOrWhiteSpace(clientId)
+            || !credentials.TryGetValue(ClientSecretField, out var clientSecret) || string.IsNullOrWhiteSpace(clientSecret))
+        {
+            return new ProviderCheck(ProviderOutcome.Rejected, "Infisical needs a client_id and a client_secret (universal auth).");
+        }
+        if (string.IsNullOrWhiteSpace(settings.ProjectId) || string.IsNullOrWhiteSpace(settings.Environment))
+        {
+            return new ProviderCheck(ProviderOutcome.Rejected, "Infisical needs a project id and an environment.");
+        }
+
+        var secrets = new List<string?> { clientId, clientSecret };
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+
+        // 1. Login.
+        var loginUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl, "/api/v1/auth/universal-auth/login");
+        string? accessToken;
+        using (var login = await ProviderHttp.SendAsync(_pipeline, client, () => new HttpRequestMessage(HttpMethod.Post, loginUrl)
+               {
+                   Content = JsonContent.Create(new LoginRequest(clientId, clientSecret)),
+               }, secrets, ct).ConfigureAwait(false))
+        {
+            if (login.Response is not { IsSuccessStatusCode: true } loginResponse)
+            {
+                return Log(await ClassifyLoginAsync(login, secrets, ct).ConfigureAwait(false), "login", login);
+            }
+
+            accessToken = await ReadAccessTokenAsync(loginResponse, ct).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(accessToken))
+            {
+                return Log(new ProviderCheck(ProviderOutcome.Unreachable, "Infisical login answered without an access token."), "login", login);
+            }
+        }
+        secrets.Add(accessToken);
+
+        // 2. Read the secrets of the project/environment/path (proves access).
+        var path = string.IsNullOrWhiteSpace(settings.SecretPath) ? "/" : settings.SecretPath;
+        var secretsUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
+            $"/api/v3/secrets/raw?workspaceId={Uri.EscapeDataString(settings.ProjectId)}" +
+            $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}");
+        using var read = await ProviderHttp.SendAsync(_pipeline, client, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, secretsUrl);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            return request;
+        }, secrets, ct).ConfigureAwait(false);
+        return Log(await ClassifySecretsAsync(read, secrets, ct).ConfigureAwait(false), "secrets", read);
+    }
+
+    private ProviderCheck Log(ProviderCheck check, string step, ProviderHttpResult result)
+    {
+        _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
+            "Infisical verification ({Step}): {Outcome} (HTTP {Status}, {Attempts} attempt(s)): {Message}",
+            step, check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, result.Attempts, check.Message ?? "ok");
+        return check;
+    }
+
+    private static async Task<string?> ReadAccessTokenAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var login = await response.Content.ReadFromJsonAsync<LoginResponse>(ct).ConfigureAwait(false);
+            return login?.AccessToken;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<ProviderCheck> ClassifyLoginAsync(ProviderHttpResult result, List<string?> secrets, CancellationToken ct)
+    {
+        if (result.Response is not { } response)
+        {
+            return new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical {result.Failure}.");
+        }
+        var status = (int)response.StatusCode;
+        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                new ProviderCheck(ProviderOutcome.Rejected, $"Infisical rejected the client id/secret (HTTP {status}){suffix}"),
+            _ when ProviderHttp.IsTransient(response.StatusCode) =>
+                new ProviderCheck(ProviderOutcome.Unreachable,
+                    $"Infisical is unavailable (HTTP {status} after {result.Attempts} attempt(s)){suffix}"),
+            // A 404 at login means the base URL does not point at Infisical: an operator problem, not the user's.
+            _ => new ProviderCheck(ProviderOutcome.Unreachable,
+                $"Infisical login answered unexpectedly (HTTP {status}); check Vaults:Infisical:BaseUrl{suffix}"),
+        };
+    }
+
+    private static async Task<ProviderCheck> ClassifySecretsAsync(ProviderHttpResult result, List<string?> secrets, CancellationToken ct)
+    {
+        if (result.Response is not { } response)
+        {
+            return new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical {result.Failure}.");
+        }
+        if (response.IsSuccessStatusCode) return ProviderCheck.Success;
+
+        var status = (int)response.StatusCode;
+        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized =>
+                new ProviderCheck(ProviderOutcome.Rejected, $"Infisical refused the access token (HTTP {status}){suffix}"),
+            HttpStatusCode.Forbidden or HttpStatusCode.NotFound =>
+                new ProviderCheck(ProviderOutcome.Rejected,
+                    $"Infisical project or environment not found, or no access to it (HTTP {status}){suffix}"),
+            _ when ProviderHttp.IsTransient(response.StatusCode) =>
+                new ProviderCheck(ProviderOutcome.Unreachable,
+                    $"Infisical is unavailable (HTTP {status} after {result.Attempts} attempt(s)){suffix}"),
+            _ when status is >= 400 and < 500 =>
+                new ProviderCheck(ProviderOutcome.Rejected, $"Infisical refused the request (HTTP {status}){suffix}"),
+            _ => new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical answered unexpectedly (HTTP {status}){suffix}"),
+        };
+    }
+
+    private sealed record LoginRequest(
+        [property: JsonPropertyName("clientId")] string ClientId,
+        [property: JsonPropertyName("clientSecret")] string ClientSecret)
+    {
+        // Never print the secret, even by accident.
+        public override string ToString() => nameof(LoginRequest);
+    }
+
+    private sealed record LoginResponse(
+        [property: JsonPropertyName("accessToken")] string? AccessToken,
+        [property: JsonPropertyName("expiresIn")] long? ExpiresIn,
+        [property: JsonPropertyName("tokenType")] string? TokenType)
+    {
+        public override string ToString() => nameof(LoginResponse);
+    }
+}

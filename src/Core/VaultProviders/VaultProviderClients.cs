@@ -1,0 +1,60 @@
+using Dataraven.Core.VaultConnections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dataraven.Core.VaultProviders;
+
+/// <summary>The registered provider client of each vault type.</summary>
+public sealed class VaultProviderClients
+{
+    private readonly Dictionary<VaultType, IVaultProviderClient> _clients;
+
+    public VaultProviderClients(IEnumerable<IVaultProviderClient> clients)
+    {
+        _clients = new Dictionary<VaultType, IVaultProviderClient>();
+        foreach (var client in clients)
+        {
+            // The last registration wins, so tests and hosts can replace a client.
+            _clients[client.VaultType] = client;
+        }
+    }
+
+    public IVaultProviderClient Get(VaultType type) =>
+        _clients.TryGetValue(type, out var client)
+            ? client
+            : throw new InvalidOperationException($"No provider client is registered for {type.DisplayName()}.");
+
+    public bool TryGet(VaultType type, out IVaultProviderClient client) => _clients.TryGetValue(type, out client!);
+
+    public Task<ProviderCheck> VerifyAsync(VaultType type, VaultConnectionSettings settings,
+        IReadOnlyDictionary<string, string> credentials, CancellationToken ct = default) =>
+        Get(type).VerifyAsync(settings, credentials, ct);
+}
+
+public static class VaultProviderServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Doppler, Infisical and 1Password clients, <see cref="VaultProviderClients"/> and
+    /// <see cref="VaultProviderOptions"/> bound from the section <c>Vaults</c>.
+    /// </summary>
+    public static IServiceCollection AddVaultProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<VaultProviderOptions>().Bind(configuration.GetSection(VaultProviderOptions.SectionName));
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Polly does the timeouts; HttpClient's own 100 s timeout would fight it.
+        services.AddHttpClient(DopplerClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(InfisicalClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton<DopplerClient>();
+        services.TryAddSingleton<InfisicalClient>();
+        services.TryAddSingleton<OnePasswordCliClient>();
+        services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<OnePasswordCliClient>());
+        services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<DopplerClient>());
+        services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<InfisicalClient>());
+        services.TryAddSingleton<VaultProviderClients>();
+        return services;
+    }
+}

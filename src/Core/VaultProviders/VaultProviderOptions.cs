@@ -1,0 +1,71 @@
+namespace Dataraven.Core.VaultProviders;
+
+/// <summary>
+/// Provider settings, bound from the configuration section <c>Vaults</c>
+/// (e.g. <c>Vaults:Doppler:BaseUrl</c>, <c>Vaults:AttemptTimeoutSeconds</c>).
+/// </summary>
+public sealed class VaultProviderOptions
+{
+    public const string SectionName = "Vaults";
+
+    public DopplerProviderOptions Doppler { get; set; } = new();
+
+    public InfisicalProviderOptions Infisical { get; set; } = new();
+
+    public OnePasswordProviderOptions OnePassword { get; set; } = new();
+
+    /// <summary>Timeout of one HTTP attempt (<c>Vaults:AttemptTimeoutSeconds</c>, default 10).</summary>
+    public double AttemptTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Timeout of one provider call including all retries (<c>Vaults:TotalTimeoutSeconds</c>, default 60).</summary>
+    public double TotalTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Retries after the first attempt on 429, 5xx, connection errors and attempt timeouts (<c>Vaults:MaxRetries</c>, default 3; 0 disables).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Base delay of the exponential backoff, with jitter (<c>Vaults:RetryBaseDelaySeconds</c>, default 1).</summary>
+    public double RetryBaseDelaySeconds { get; set; } = 1;
+
+    /// <summary>Upper bound for a provider's <c>Retry-After</c> and for any backoff delay (<c>Vaults:MaxRetryAfterSeconds</c>, default 30).</summary>
+    public double MaxRetryAfterSeconds { get; set; } = 30;
+
+    internal TimeSpan AttemptTimeout => Clamp(AttemptTimeoutSeconds, 0.01, 86_400);
+
+    internal TimeSpan TotalTimeout => Clamp(TotalTimeoutSeconds, 0.01, 86_400);
+
+    internal TimeSpan RetryBaseDelay => Clamp(RetryBaseDelaySeconds, 0, 86_400);
+
+    internal TimeSpan MaxRetryAfter => Clamp(MaxRetryAfterSeconds, 0, 86_400);
+
+    internal static TimeSpan Clamp(double seconds, double min, double max) =>
+        TimeSpan.FromSeconds(double.IsFinite(seconds) ? Math.Clamp(seconds, min, max) : min);
+}
+
+public sealed class DopplerProviderOptions
+{
+    public const string DefaultBaseUrl = "https://api.doppler.com";
+
+    /// <summary><c>Vaults:Doppler:BaseUrl</c>.</summary>
+    public string BaseUrl { get; set; } = DefaultBaseUrl;
+}
+
+public sealed class InfisicalProviderOptions
+{
+    public const string DefaultBaseUrl = "https://app.infisical.com";
+
+    /// <summary><c>Vaults:Infisical:BaseUrl</c>.</summary>
+    public string BaseUrl { get; set; } = DefaultBaseUrl;
+}
+
+public sealed class OnePasswordProviderOptions
+{
+    public const string DefaultCliPath = "op";
+
+    /// <summary><c>Vaults:OnePassword:CliPath</c>: the <c>op</c> executable (a name on PATH or a full path).</summary>
+    public string CliPath { get; set; } = DefaultCliPath;
+
+    /// <summary>How long one <c>op</c> run may take before its process tree is killed (<c>Vaults:OnePassword:TimeoutSeconds</c>, default 30).</summary>
+    public double TimeoutSeconds { get; set; } = 30;
+
+    internal TimeSpan Timeout => VaultProviderOptions.Clamp(TimeoutSeconds, 0.01, 86_400);
+}

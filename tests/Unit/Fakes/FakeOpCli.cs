@@ -1,0 +1,157 @@
+namespace Dataraven.Tests.Fakes;
+
+/// <summary>What <see cref="FakeOpCli"/> does on its next runs.</summary>
+public enum FakeOpMode
+{
+    /// <summary>Accept <see cref="FakeOpCli.AcceptedToken"/> (print a JSON vault list, exit 0); reject any other token.</summary>
+    Ok,
+
+    /// <summary>Always print an authentication error to stderr and exit 1.</summary>
+    Reject,
+
+    /// <summary>Print a network error to stderr and exit 1.</summary>
+    NetworkError,
+
+    /// <summary>Sleep for a long time (the caller's timeout must kill it).</summary>
+    Hang,
+}
+
+/// <summary>
+/// A fake <c>op</c> CLI: an executable bash script in a temp folder (<see cref="CliPath"/>). Each run records its
+/// argv (one argument per line, <see cref="ReadArgv"/>) and whether <c>OP_SERVICE_ACCOUNT_TOKEN</c> was set
+/// (<see cref="TokenWasSetInEnvironment"/>), then behaves as <see cref="Mode"/> says. Unix only.
+/// </summary>
+public sealed class FakeOpCli : IDisposable
+{
+    public const string DefaultAcceptedToken = "ops_fakeAcceptedServiceAccountToken";
+
+    private FakeOpCli(string directory)
+    {
+        Directory = directory;
+        CliPath = Path.Combine(directory, "op");
+    }
+
+    /// <summary>The folder holding the script and its record files.</summary>
+    public string Directory { get; }
+
+    /// <summary>Pass this as <c>Vaults:OnePassword:CliPath</c>.</summary>
+    public string CliPath { get; }
+
+    private string ArgvFile => Path.Combine(Directory, "argv.txt");
+    private string TokenSetFile => Path.Combine(Directory, "token_set.txt");
+    private string RunsFile => Path.Combine(Directory, "runs.txt");
+    private string ModeFile => Path.Combine(Directory, "mode.txt");
+    private string TokenFile => Path.Combine(Directory, "accepted_token.txt");
+    private string PidFile => Path.Combine(Directory, "pid.txt");
+
+    public static FakeOpCli Create(string acceptedToken = DefaultAcceptedToken, FakeOpMode mode = FakeOpMode.Ok)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "fake-op-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var cli = new FakeOpCli(directory) { AcceptedToken = acceptedToken, Mode = mode };
+        File.WriteAllText(cli.CliPath, Script.Replace("__DIR__", directory, StringComparison.Ordinal).ReplaceLineEndings("\n"));
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("FakeOpCli is a bash script: Unix only.");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(cli.CliPath,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        return cli;
+    }
+
+    /// <summary>The token the script accepts in <see cref="FakeOpMode.Ok"/> mode.</summary>
+    public string AcceptedToken
+    {
+        get => File.ReadAllText(TokenFile);
+        set => File.WriteAllText(TokenFile, value);
+    }
+
+    public FakeOpMode Mode
+    {
+        get => Enum.Parse<FakeOpMode>(File.ReadAllText(ModeFile).Trim(), ignoreCase: true);
+        set => File.WriteAllText(ModeFile, value.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>When true, the authentication error repeats the presented token (a badly behaved CLI; for sanitizer tests).</summary>
+    public bool EchoTokenInErrors
+    {
+        get => File.Exists(Path.Combine(Directory, "echo"));
+        set
+        {
+            var path = Path.Combine(Directory, "echo");
+            if (value) File.WriteAllText(path, "1");
+            else File.Delete(path);
+        }
+    }
+
+    /// <summary>The arguments of the last run, one per line as recorded; empty if it never ran.</summary>
+    public IReadOnlyList<string> ReadArgv() =>
+        File.Exists(ArgvFile) ? File.ReadAllLines(ArgvFile) : [];
+
+    /// <summary>Whether <c>OP_SERVICE_ACCOUNT_TOKEN</c> was set (non-empty) in the last run's environment.</summary>
+    public bool TokenWasSetInEnvironment => File.Exists(TokenSetFile) && File.ReadAllText(TokenSetFile).Trim() == "set";
+
+    /// <summary>Names of OP_* environment variables other than OP_SERVICE_ACCOUNT_TOKEN that the last run saw.</summary>
+    public IReadOnlyList<string> OtherOpVariables =>
+        File.Exists(Path.Combine(Directory, "other_op_vars.txt"))
+            ? File.ReadAllLines(Path.Combine(Directory, "other_op_vars.txt")).Where(l => l.Length > 0).ToArray()
+            : [];
+
+    /// <summary>How many times the script ran.</summary>
+    public int Runs => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
+
+    /// <summary>The pid of the last run's script process (e.g. to check that a hung run was killed).</summary>
+    public int? LastPid => File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid) ? pid : null;
+
+    private const string Script = """
+        #!/usr/bin/env bash
+        DIR="__DIR__"
+        printf '%s\n' "$@" > "$DIR/argv.txt"
+        echo "$$" > "$DIR/pid.txt"
+        echo run >> "$DIR/runs.txt"
+        if [ -n "${OP_SERVICE_ACCOUNT_TOKEN:-}" ]; then echo set > "$DIR/token_set.txt"; else echo unset > "$DIR/token_set.txt"; fi
+        compgen -e | grep '^OP_' | grep -v '^OP_SERVICE_ACCOUNT_TOKEN$' > "$DIR/other_op_vars.txt"
+        MODE="$(cat "$DIR/mode.txt")"
+        ACCEPTED="$(cat "$DIR/accepted_token.txt")"
+        NOW="$(date -u '+%Y/%m/%d %H:%M:%S')"
+        reject() {
+          if [ -f "$DIR/echo" ]; then
+            echo "[ERROR] $NOW authentication failed: invalid service account token '${OP_SERVICE_ACCOUNT_TOKEN:-}': unauthorized" >&2
+          else
+            echo "[ERROR] $NOW failed to sign in: authentication failed: invalid service account token: unauthorized" >&2
+          fi
+          exit 1
+        }
+        case "$MODE" in
+          hang)
+            sleep 60
+            exit 0
+            ;;
+          reject)
+            reject
+            ;;
+          networkerror)
+            echo "[ERROR] $NOW could not list vaults: Get \"https://my.1password.com/api/v2/vaults\": dial tcp: lookup my.1password.com: no such host" >&2
+            exit 1
+            ;;
+        esac
+        if [ "${OP_SERVICE_ACCOUNT_TOKEN:-}" != "$ACCEPTED" ]; then reject; fi
+        if [ "$1 $2" != "vault list" ]; then echo "[ERROR] $NOW unknown command \"$*\"" >&2; exit 1; fi
+        cat <<'JSON'
+        [{"id":"abcdefghijklmnopqrstuvwxyz","name":"Engineering","content_version":12,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":3},{"id":"zyxwvutsrqponmlkjihgfedcba","name":"Shared","content_version":4,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":1}]
+        JSON
+        exit 0
+        """;
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Dataraven.Core.VaultProviders;
+
+namespace Dataraven.Tests.Unit.VaultProviders;
+
+public sealed class ProviderMessagesTests
+{
+    [Theory]
+    [InlineData("  Invalid Auth token  ", "Invalid Auth token")]
+    [InlineData("line one\nline two\r\n\tthree", "line one line two three")]
+    [InlineData("bell\u0007 and esc\u001b[31m red", "bell and esc[31m red")]
+    [InlineData("zero\u200Bwidth", "zerowidth")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Sanitize_ControlCharactersAndWhitespace_Cleaned(string? input, string expected)
+    {
+        Assert.Equal(expected, ProviderMessages.Sanitize(input));
+    }
+
+    [Theory]
+    [InlineData("bad token my-secret-value here", "bad token *** here")]
+    [InlineData("my-secret-valuemy-secret-value", "******")]
+    [InlineData("split my-secret-\u0007value", "split ***")]
+    [InlineData("token dp.st.prd.abcDEF123 refused", "token *** refused")]
+    [InlineData("token ops_abcDEF123 refused", "token *** refused")]
+    [InlineData("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_value refused", "jwt *** refused")]
+    public void Sanitize_Credentials_Redacted(string input, string expected)
+    {
+        Assert.Equal(expected, ProviderMessages.Sanitize(input, ["my-secret-value", null, ""]));
+    }
+
+    [Fact]
+    public void Sanitize_LongMessage_TruncatedToMaxLength()
+    {
+        var result = ProviderMessages.Sanitize(new string('x', 1000));
+
+        Assert.Equal(ProviderMessages.MaxLength, result.Length);
+        Assert.EndsWith("…", result);
+    }
+
+    [Fact]
+    public void Sanitize_CredentialBeyondTruncation_StillRedactedFirst()
+    {
+        var secret = "SECRETSECRETSECRET";
+        var input = new string('a', 290) + secret;
+
+        var result = ProviderMessages.Sanitize(input, [secret]);
+
+        Assert.DoesNotContain("SECRET", result);
+    }
+
+    [Theory]
+    [InlineData("{\"messages\":[\"Invalid Auth token\"],\"success\":false}", "Invalid Auth token")]
+    [InlineData("{\"messages\":[\"a\",\"b\"],\"success\":false}", "a; b")]
+    [InlineData("{\"reqId\":\"r1\",\"statusCode\":401,\"message\":\"Invalid credentials\",\"error\":\"Unauthorized\"}", "Invalid credentials")]
+    [InlineData("{\"reqId\":\"r1\",\"statusCode\":500,\"error\":\"InternalServerError\"}", "InternalServerError")]
+    [InlineData("<html>bad gateway</html>", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("", null)]
+    public void ExtractErrorMessage_ProviderBodies_ReturnsMessage(string body, string? expected)
+    {
+        Assert.Equal(expected, ProviderMessages.ExtractErrorMessage(body));
+    }
+}
+
+public sealed class ProviderHttpTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData(1, null, 1.0)]
+    [InlineData(120, null, 30.0)]
+    [InlineData(null, 5, 5.0)]
+    [InlineData(null, -10, 0.0)]
+    [InlineData(null, 3600, 30.0)]
+    public void RetryAfterDelay_Header_DeltaOrDateCapped(int? deltaSeconds, int? dateOffsetSeconds, double? expectedSeconds)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        if (deltaSeconds is { } delta) response.Headers.RetryAfter = new(TimeSpan.FromSeconds(delta));
+        if (dateOffsetSeconds is { } offset) response.Headers.RetryAfter = new(Now.AddSeconds(offset));
+
+        var delay = ProviderHttp.RetryAfterDelay(response, TimeSpan.FromSeconds(30), Now);
+
+        Assert.Equal(expectedSeconds is { } s ? TimeSpan.FromSeconds(s) : null, delay);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.Unauthorized, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    [InlineData(HttpStatusCode.OK, false)]
+    public void IsTransient_Status_OnlyThrottlingAndServerErrors(HttpStatusCode status, bool expected)
+    {
+        Assert.Equal(expected, ProviderHttp.IsTransient(status));
+    }
+}
