@@ -2,6 +2,9 @@ using Dataraven.Core.ApiKeys;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
 using Dataraven.Core.Persistence;
+using Dataraven.Core.Secrets;
+using Dataraven.Core.VaultConnections;
+using Dataraven.Core.VaultProviders;
 using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
 using Microsoft.Data.Sqlite;
@@ -31,6 +34,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TierLimits>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<VaultConnectionService>();
+        services.AddScoped<SecretService>();
+        services.AddScoped<CredentialReconciler>();
+        services.AddVaultProviders(configuration);
 
         services.AddCredentialStore(configuration, contentRoot);
         return services;

@@ -67,7 +67,11 @@ public static class PortalApp
 
         app.MapStaticAssets();
         app.MapOpenApiDocument("/openapi/v1.json");
-        app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery().MapTeamEndpoints();
+        var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery();
+        team.MapTeamEndpoints();
+        team.MapVaultConnectionEndpoints();
+        team.MapSecretEndpoints();
+        OpenApiEnums.Register();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

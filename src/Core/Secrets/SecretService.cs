@@ -1,0 +1,253 @@
+using Dataraven.Core.Common;
+using Dataraven.Core.CredentialStore;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Secrets.Catalog;
+using Dataraven.Core.Teams;
+using Dataraven.Core.Tiers;
+using Dataraven.Core.VaultConnections;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Dataraven.Core.Secrets;
+
+/// <summary>A secret with the name and type of the vault connection it references (null for direct secrets).</summary>
+public sealed record SecretDetails(Secret Secret, string? VaultConnectionName, VaultType? VaultType);
+
+/// <summary>
+/// Storage credentials. Direct secrets keep their values in the credential store (one value per secret);
+/// vault secrets keep only their mappings. Create, update and delete keep store and database consistent.
+/// </summary>
+public sealed class SecretService(
+    PortalDbContext db,
+    ICredentialStore store,
+    TierLimits limits,
+    TimeProvider time,
+    ILogger<SecretService> logger)
+{
+    public async Task<IReadOnlyList<SecretDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
+    {
+        var secrets = await db.Secrets.AsNoTracking().Where(s => s.TeamId == actor.TeamId).ToListAsync(ct);
+        var connections = await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId)
+            .ToDictionaryAsync(v => v.Id, ct);
+        return secrets.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(s => Details(s, s.VaultConnectionId is { } id ? connections.GetValueOrDefault(id) : null))
+            .ToList();
+    }
+
+    public async Task<Result<SecretDetails>> GetAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var secret = await db.Secrets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
+        return secret is null ? new NotFoundProblem("secret") : await DetailsAsync(secret, ct);
+    }
+
+    public async Task<Result<SecretDetails>> CreateAsync(TeamActor actor, CreateSecretRequest request, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("create secrets (Owners and Admins only)");
+        }
+        VaultConnection? connection = null;
+        if (Guid.TryParse(request.VaultConnectionId, out var connectionId))
+        {
+            connection = await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == connectionId && v.TeamId == actor.TeamId, ct);
+            if (connection is null)
+            {
+                return new NotFoundProblem("vault connection");
+            }
+        }
+        var validation = new SecretValidator(connection?.VaultType).Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        var name = request.Name!.Trim();
+        if (await NameTakenAsync(actor.TeamId, name, null, ct))
+        {
+            return new NameConflictProblem(name);
+        }
+
+        var authMethod = SecretCatalog.FindAuthMethod(request.SecretType, request.AuthMethod)!;
+        var now = Clock.UtcNow(time);
+        var secret = new Secret
+        {
+            Id = Guid.NewGuid(),
+            TeamId = actor.TeamId,
+            Name = name,
+            NameNormalized = Names.Normalize(name),
+            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            SecretType = request.SecretType!,
+            AuthMethod = authMethod.Id,
+            VaultConnectionId = connection?.Id,
+            FieldMappings = connection is null ? [] : MappingsOf(authMethod, request.FieldMappings!),
+            CredentialFields = connection is null ? authMethod.FieldNames.ToList() : [],
+            CreatedBy = actor.UserId,
+            CreatedAt = now,
+            UpdatedBy = actor.UserId,
+            UpdatedAt = now,
+        };
+        var key = CredentialKey.ForSecret(actor.TeamId, secret.Id);
+        var stored = false;
+        try
+        {
+            var result = await limits.CreateWithinLimitAsync(actor.TeamId, LimitedResource.Secrets, async c =>
+            {
+                if (await NameTakenAsync(actor.TeamId, name, null, c))
+                {
+                    return (Result<Secret>)new NameConflictProblem(name);
+                }
+                if (connection is null)
+                {
+                    // Set first: a store that wrote and then failed is cleaned up too.
+                    stored = true;
+                    await store.PutAsync(key, CredentialsOf(authMethod, request.Credentials!), c);
+                }
+                db.Secrets.Add(secret);
+                await db.SaveChangesAsync(c);
+                return secret;
+            }, ct);
+            if (!result.IsSuccess)
+            {
+                return result.Problem!;
+            }
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            if (stored)
+            {
+                await DeleteQuietlyAsync(key);
+            }
+            throw;
+        }
+        logger.LogInformation("Secret {SecretId} ({SecretType}, {Source}) created in team {TeamId}",
+            secret.Id, secret.SecretType, connection is null ? "direct" : "vault", actor.TeamId);
+        return Details(secret, connection);
+    }
+
+    public async Task<Result<SecretDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateSecretRequest request, CancellationToken ct = default)
+    {
+        var secret = await db.Secrets.SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
+        if (secret is null)
+        {
+            return new NotFoundProblem("secret");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("edit secrets (Owners and Admins only)");
+        }
+        var connection = secret.VaultConnectionId is { } cid
+            ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
+            : null;
+        var validation = new UpdateSecretValidator(secret, connection?.VaultType).Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        if (request.Name is not null)
+        {
+            var name = request.Name.Trim();
+            if (await NameTakenAsync(actor.TeamId, name, id, ct))
+            {
+                return new NameConflictProblem(name);
+            }
+            secret.Name = name;
+            secret.NameNormalized = Names.Normalize(name);
+        }
+        if (request.Description is not null)
+        {
+            secret.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        }
+        var authMethod = SecretCatalog.FindAuthMethod(secret.SecretType, request.AuthMethod ?? secret.AuthMethod)!;
+        secret.AuthMethod = authMethod.Id;
+        Dictionary<string, string>? newCredentials = null;
+        if (secret.IsDirect && request.Credentials is not null)
+        {
+            newCredentials = CredentialsOf(authMethod, request.Credentials);
+            secret.CredentialFields = authMethod.FieldNames.ToList();
+        }
+        if (!secret.IsDirect && request.FieldMappings is not null)
+        {
+            secret.FieldMappings = MappingsOf(authMethod, request.FieldMappings);
+        }
+        secret.UpdatedBy = actor.UserId;
+        secret.UpdatedAt = Clock.UtcNow(time);
+
+        // Record and credential change together: the store write happens inside the transaction, so
+        // a store failure leaves the old record (and the old credential) in place.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            if (newCredentials is not null)
+            {
+                await store.PutAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        return Details(secret, connection);
+    }
+
+    public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var secret = await db.Secrets.SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
+        if (secret is null)
+        {
+            return new NotFoundProblem("secret");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("delete secrets (Owners and Admins only)");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Secrets.Remove(secret);
+        await db.SaveChangesAsync(ct);
+        if (secret.IsDirect)
+        {
+            await store.DeleteAsync(CredentialKey.ForSecret(actor.TeamId, id), ct);
+        }
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Secret {SecretId} deleted from team {TeamId}", id, actor.TeamId);
+        return Done.Instance;
+    }
+
+    /// <summary>The team's connections, for the editor's "External vault" choice.</summary>
+    public async Task<IReadOnlyList<VaultConnection>> ConnectionsAsync(TeamActor actor, CancellationToken ct = default) =>
+        (await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId).ToListAsync(ct))
+        .OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static Dictionary<string, string> CredentialsOf(AuthMethod method, Dictionary<string, string> given) =>
+        method.Fields.ToDictionary(f => f.Name, f => given[f.Name].Trim());
+
+    /// <summary>In the catalog's field order, whatever order the request used.</summary>
+    private static List<FieldMapping> MappingsOf(AuthMethod method, List<FieldMappingRequest> given) =>
+        method.Fields.Select(f => given.First(m => m.FieldName == f.Name))
+            .Select(m => new FieldMapping { FieldName = m.FieldName!, Reference = m.Reference!.Trim() }).ToList();
+
+    private async Task<SecretDetails> DetailsAsync(Secret secret, CancellationToken ct)
+    {
+        var connection = secret.VaultConnectionId is { } cid
+            ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
+            : null;
+        return Details(secret, connection);
+    }
+
+    private static SecretDetails Details(Secret secret, VaultConnection? connection) =>
+        new(secret, connection?.Name, connection?.VaultType);
+
+    private Task<bool> NameTakenAsync(Guid teamId, string name, Guid? except, CancellationToken ct)
+    {
+        var normalized = Names.Normalize(name);
+        return db.Secrets.AnyAsync(s => s.TeamId == teamId && s.NameNormalized == normalized && s.Id != except, ct);
+    }
+
+    private async Task DeleteQuietlyAsync(CredentialKey key)
+    {
+        try
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed create", key);
+        }
+    }
+}

@@ -1,0 +1,337 @@
+using Dataraven.Core.Common;
+using Dataraven.Core.CredentialStore;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+using Dataraven.Core.Tiers;
+using Dataraven.Core.VaultProviders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Dataraven.Core.VaultConnections;
+
+public sealed record VaultConnectionDetails(VaultConnection Connection, int SecretsCount);
+
+public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt);
+
+/// <summary>
+/// Vault connections: settings in the database, the connection's own credentials in the credential store.
+/// Create, rotate and delete keep the two consistent: a failure in either step leaves nothing half done.
+/// </summary>
+public sealed class VaultConnectionService(
+    PortalDbContext db,
+    ICredentialStore store,
+    VaultProviderClients providers,
+    TierLimits limits,
+    TimeProvider time,
+    ILogger<VaultConnectionService> logger)
+{
+    public async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
+    {
+        var connections = await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId).ToListAsync(ct);
+        var counts = await SecretCountsAsync(actor.TeamId, ct);
+        return connections.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(c => new VaultConnectionDetails(c, counts.GetValueOrDefault(c.Id))).ToList();
+    }
+
+    public async Task<Result<VaultConnectionDetails>> GetAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var connection = await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
+        return connection is null
+            ? new NotFoundProblem("vault connection")
+            : new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+    }
+
+    /// <summary>The wizard's "test the connection": validates and asks the provider, stores nothing.</summary>
+    public async Task<Result<ProviderCheck>> TestAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("set up vault connections (Owners and Admins only)");
+        }
+        var validation = new VaultConnectionValidator().Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        VaultTypes.TryParse(request.VaultType, out var type);
+        return await providers.VerifyAsync(type, SettingsOf(type, request), CredentialsOf(type, request), ct);
+    }
+
+    public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
+    {
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("create vault connections (Owners and Admins only)");
+        }
+        var validation = new VaultConnectionValidator().Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        VaultTypes.TryParse(request.VaultType, out var type);
+        var name = request.Name!.Trim();
+
+        // Cheap checks first, so a duplicate or a full plan is reported without calling the provider;
+        // both are checked again atomically below.
+        if (await NameTakenAsync(actor.TeamId, name, null, ct))
+        {
+            return new NameConflictProblem(name);
+        }
+        var status = await limits.CheckAsync(actor.TeamId, LimitedResource.VaultConnections, ct);
+        if (!status.CanCreateOne)
+        {
+            return status.ToProblem();
+        }
+
+        var settings = SettingsOf(type, request);
+        var credentials = CredentialsOf(type, request);
+        var verify = request.Verify ?? true;
+        if (verify)
+        {
+            var check = await providers.VerifyAsync(type, settings, credentials, ct);
+            if (ProblemOf(check) is { } providerProblem)
+            {
+                return providerProblem;
+            }
+        }
+
+        var now = Clock.UtcNow(time);
+        var connection = new VaultConnection
+        {
+            Id = Guid.NewGuid(),
+            TeamId = actor.TeamId,
+            Name = name,
+            NameNormalized = Names.Normalize(name),
+            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            VaultType = type,
+            Project = settings.Project,
+            Config = settings.Config,
+            ProjectId = settings.ProjectId,
+            Environment = settings.Environment,
+            SecretPath = settings.SecretPath,
+            Status = verify ? VaultConnectionStatus.Verified : VaultConnectionStatus.Unverified,
+            LastVerifiedAt = verify ? now : null,
+            CreatedBy = actor.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var key = CredentialKey.ForVaultConnection(actor.TeamId, connection.Id);
+        var stored = false;
+        try
+        {
+            var result = await limits.CreateWithinLimitAsync(actor.TeamId, LimitedResource.VaultConnections, async c =>
+            {
+                if (await NameTakenAsync(actor.TeamId, name, null, c))
+                {
+                    return (Result<VaultConnection>)new NameConflictProblem(name);
+                }
+                // Set first: a store that wrote and then failed is cleaned up too.
+                stored = true;
+                await store.PutAsync(key, credentials, c);
+                db.VaultConnections.Add(connection);
+                await db.SaveChangesAsync(c);
+                return connection;
+            }, ct);
+            if (!result.IsSuccess)
+            {
+                return result.Problem!;
+            }
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            if (stored)
+            {
+                await DeleteQuietlyAsync(key);
+            }
+            throw;
+        }
+        logger.LogInformation("Vault connection {ConnectionId} ({VaultType}) created in team {TeamId}", connection.Id, type.ToWire(), actor.TeamId);
+        return new VaultConnectionDetails(connection, 0);
+    }
+
+    public async Task<Result<VaultConnectionDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateVaultConnectionRequest request, CancellationToken ct = default)
+    {
+        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
+        if (connection is null)
+        {
+            return new NotFoundProblem("vault connection");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("edit vault connections (Owners and Admins only)");
+        }
+        var validation = new UpdateVaultConnectionValidator().Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        if (request.Name is not null)
+        {
+            var name = request.Name.Trim();
+            if (await NameTakenAsync(actor.TeamId, name, id, ct))
+            {
+                return new NameConflictProblem(name);
+            }
+            connection.Name = name;
+            connection.NameNormalized = Names.Normalize(name);
+        }
+        if (request.Description is not null)
+        {
+            connection.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        }
+        connection.UpdatedAt = Clock.UtcNow(time);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race for the name against a concurrent rename: the unique index decided.
+            db.ChangeTracker.Clear();
+            return new NameConflictProblem(connection.Name);
+        }
+        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+    }
+
+    /// <summary>Checks the stored credentials against the provider and records the answer as the status.</summary>
+    public async Task<Result<VerificationOutcome>> VerifyAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
+        if (connection is null)
+        {
+            return new NotFoundProblem("vault connection");
+        }
+        if (!actor.Role.CanVerify())
+        {
+            return new ForbiddenRoleProblem("verify vault connections (Operators and above)");
+        }
+        var credentials = await store.GetAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
+        var check = credentials is null
+            ? new ProviderCheck(ProviderOutcome.Rejected, "The stored credentials are missing. Rotate the credentials to repair this connection.")
+            : await providers.VerifyAsync(connection.VaultType, SettingsOf(connection), credentials, ct);
+        var now = Clock.UtcNow(time);
+        connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
+        connection.LastVerifiedAt = now;
+        connection.LastVerificationError = check.Ok ? null : check.Message ?? DefaultMessage(check.Outcome);
+        await db.SaveChangesAsync(ct);
+        return new VerificationOutcome(check.Ok, connection.LastVerificationError, now);
+    }
+
+    /// <summary>Replaces the credentials after the provider accepted the new ones; on any failure the old ones stay.</summary>
+    public async Task<Result<VaultConnectionDetails>> RotateAsync(TeamActor actor, Guid id, RotateVaultConnectionRequest request, CancellationToken ct = default)
+    {
+        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
+        if (connection is null)
+        {
+            return new NotFoundProblem("vault connection");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("rotate vault connection credentials (Owners and Admins only)");
+        }
+        var validation = new RotateVaultConnectionValidator(connection.VaultType).Validate(request);
+        if (!validation.IsValid)
+        {
+            return validation.ToValidationProblem();
+        }
+        var credentials = connection.VaultType == VaultType.Infisical
+            ? new Dictionary<string, string> { ["client_id"] = request.ClientId!.Trim(), ["client_secret"] = request.ClientSecret! }
+            : new Dictionary<string, string> { ["access_token"] = request.AccessToken!.Trim() };
+        var check = await providers.VerifyAsync(connection.VaultType, SettingsOf(connection), credentials, ct);
+        if (ProblemOf(check) is { } problem)
+        {
+            return problem;
+        }
+        await store.PutAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, ct);
+        var now = Clock.UtcNow(time);
+        connection.Status = VaultConnectionStatus.Verified;
+        connection.LastVerifiedAt = now;
+        connection.LastVerificationError = null;
+        connection.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Vault connection {ConnectionId} credentials rotated in team {TeamId}", id, actor.TeamId);
+        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+    }
+
+    /// <summary>Deletes the record and its stored credentials, or neither; refused while secrets use the connection.</summary>
+    public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
+    {
+        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
+        if (connection is null)
+        {
+            return new NotFoundProblem("vault connection");
+        }
+        if (!actor.Role.CanWrite())
+        {
+            return new ForbiddenRoleProblem("delete vault connections (Owners and Admins only)");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
+            .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(ct);
+        if (usedBy.Count > 0)
+        {
+            return new InUseProblem(usedBy);
+        }
+        db.VaultConnections.Remove(connection);
+        await db.SaveChangesAsync(ct);
+        // Inside the transaction: if the store fails, the record stays with its credentials intact.
+        await store.DeleteAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Vault connection {ConnectionId} deleted from team {TeamId}", id, actor.TeamId);
+        return Done.Instance;
+    }
+
+    internal static VaultConnectionSettings SettingsOf(VaultType type, CreateVaultConnectionRequest r) => type switch
+    {
+        VaultType.Doppler => new VaultConnectionSettings(Project: r.Project!.Trim(), Config: r.Config!.Trim()),
+        VaultType.Infisical => new VaultConnectionSettings(ProjectId: r.ProjectId!.Trim(), Environment: r.Environment!.Trim(),
+            SecretPath: string.IsNullOrEmpty(r.SecretPath) ? CreateVaultConnectionRequest.DefaultSecretPath : r.SecretPath.Trim()),
+        _ => new VaultConnectionSettings(),
+    };
+
+    public static VaultConnectionSettings SettingsOf(VaultConnection c) =>
+        new(c.Project, c.Config, c.ProjectId, c.Environment, c.SecretPath);
+
+    private static Dictionary<string, string> CredentialsOf(VaultType type, CreateVaultConnectionRequest r) => type switch
+    {
+        VaultType.Infisical => new() { ["client_id"] = r.ClientId!.Trim(), ["client_secret"] = r.ClientSecret! },
+        _ => new() { ["access_token"] = r.AccessToken!.Trim() },
+    };
+
+    private static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
+    {
+        ProviderOutcome.Ok => null,
+        ProviderOutcome.Rejected => new ProviderRejectedProblem(check.Message ?? DefaultMessage(check.Outcome)),
+        _ => new ProviderUnreachableProblem(check.Message ?? DefaultMessage(check.Outcome)),
+    };
+
+    private static string DefaultMessage(ProviderOutcome outcome) => outcome == ProviderOutcome.Rejected
+        ? "The provider refused these credentials."
+        : "The provider could not be reached.";
+
+    private Task<bool> NameTakenAsync(Guid teamId, string name, Guid? except, CancellationToken ct)
+    {
+        var normalized = Names.Normalize(name);
+        return db.VaultConnections.AnyAsync(v => v.TeamId == teamId && v.NameNormalized == normalized && v.Id != except, ct);
+    }
+
+    private async Task<Dictionary<Guid, int>> SecretCountsAsync(Guid teamId, CancellationToken ct) =>
+        await db.Secrets.Where(s => s.TeamId == teamId && s.VaultConnectionId != null)
+            .GroupBy(s => s.VaultConnectionId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+    private async Task DeleteQuietlyAsync(CredentialKey key)
+    {
+        try
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The reconcile-credentials command finds and removes what is left here.
+            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed create", key);
+        }
+    }
+}
