@@ -5,14 +5,15 @@ using Dataraven.Portal.Hosting;
 
 namespace Dataraven.Portal.Commands;
 
-/// <summary>Commands for automation, run with the same configuration as the server: <c>bootstrap</c>.</summary>
+/// <summary>Commands for automation, run with the same configuration as the server: <c>bootstrap</c>, <c>reconcile-credentials</c>.</summary>
 public static class PortalCommands
 {
     private static readonly string[] Names = ["bootstrap", "reconcile-credentials"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null,
+        Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
@@ -22,7 +23,7 @@ public static class PortalCommands
             return 2;
         }
         // The command's own arguments (a password among them) are not handed to the host as configuration.
-        await using var app = PortalApp.Build([], logToStdErr: true);
+        await using var app = PortalApp.Build([], configure, overrideServices, logToStdErr: true);
         await app.Services.MigrateAsync();
         await using var scope = app.Services.CreateAsyncScope();
         return args[0] switch
