@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
             // MigrationsTests prove the migrated schema equals the model instead.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
 
+        services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();

@@ -21,9 +21,10 @@ public sealed record UsageReport(TierPlan Tier, int VaultConnections, int Secret
 /// <summary>
 /// "May this team create one more X?" Answers with numbers and lets the caller phrase the error.
 /// <see cref="CreateWithinLimitAsync{T}"/> makes check + insert atomic: it runs inside a write
-/// transaction (SQLite BEGIN IMMEDIATE), so concurrent creates are serialized and cannot overshoot.
+/// transaction (SQLite BEGIN IMMEDIATE), so concurrent creates are serialized and cannot overshoot;
+/// within this process they first queue on the team's async lock (<see cref="TeamWriteLocks"/>).
 /// </summary>
-public sealed class TierLimits(PortalDbContext db)
+public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
 {
     public async Task<UsageReport> GetUsageAsync(Guid teamId, CancellationToken ct = default)
     {
@@ -44,6 +45,7 @@ public sealed class TierLimits(PortalDbContext db)
     public async Task<Result<T>> CreateWithinLimitAsync<T>(Guid teamId, LimitedResource resource,
         Func<CancellationToken, Task<Result<T>>> create, CancellationToken ct = default)
     {
+        using var teamLock = await locks.AcquireAsync(teamId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var status = await CheckAsync(teamId, resource, ct);
         if (!status.CanCreateOne)

@@ -7,43 +7,73 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dataraven.Tests.Api;
 
-/// <summary>
-/// The vault connection and secret API suites run once per credential store: the embedded Local store
-/// and SSM on the real emulator (moto_server). Subclasses choose the store.
-/// </summary>
-public abstract class ApiTestBase : IAsyncLifetime
+/// <summary>One portal (and one set of provider fakes) per test class; each test works in teams of its own.</summary>
+public abstract class ApiPortalFixture : IAsyncLifetime
 {
-    protected TestPortal Portal { get; private set; } = null!;
-    protected ProviderFakes Fakes { get; private set; } = null!;
-    protected TeamFixture Acme { get; private set; } = null!;
-    protected TeamFixture Globex { get; private set; } = null!;
+    public TestPortal Portal { get; private set; } = null!;
+    public ProviderFakes Fakes { get; private set; } = null!;
 
-    protected ICredentialStore Store => Portal.Services.GetRequiredService<ICredentialStore>();
-
-    /// <summary>Selects the store (and anything else) for this run.</summary>
-    protected abstract void ConfigureStore(TestPortalOptions options);
-
-    protected virtual void Configure(TestPortalOptions options)
-    {
-    }
+    protected virtual Task ConfigureAsync(TestPortalOptions options) => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
         Fakes = await ProviderFakes.StartAsync();
         var options = new TestPortalOptions();
         Fakes.Configure(options);
-        ConfigureStore(options);
-        Configure(options);
+        await ConfigureAsync(options);
         Portal = await TestPortal.StartAsync(options);
-        Acme = await Portal.CreateTeamAsync("Acme", "pro");
-        Globex = await Portal.CreateTeamAsync("Globex", "pro");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Portal.DisposeAsync();
         await Fakes.DisposeAsync();
     }
+}
+
+/// <summary>The embedded default store.</summary>
+public sealed class LocalApiPortal : ApiPortalFixture;
+
+/// <summary>SSM Parameter Store on the real emulator (moto_server), started for this fixture.</summary>
+public sealed class SsmApiPortal : ApiPortalFixture
+{
+    public MotoServerFixture Moto { get; } = new();
+
+    protected override async Task ConfigureAsync(TestPortalOptions options)
+    {
+        await Moto.InitializeAsync();
+        SsmRun.Configure(options, Moto);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Moto.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The vault connection and secret API suites run once per credential store: the embedded Local store
+/// and SSM on the real emulator. Subclasses choose the store through their class fixture.
+/// </summary>
+public abstract class ApiTestBase(ApiPortalFixture fixture) : IAsyncLifetime
+{
+    protected TestPortal Portal => fixture.Portal;
+    protected ProviderFakes Fakes => fixture.Fakes;
+    protected TeamFixture Acme { get; private set; } = null!;
+    protected TeamFixture Globex { get; private set; } = null!;
+
+    protected ICredentialStore Store => Portal.Services.GetRequiredService<ICredentialStore>();
+
+    public async Task InitializeAsync()
+    {
+        Fakes.Doppler.Reset();
+        Fakes.Infisical.Reset();
+        Acme = await Portal.CreateTeamAsync("Acme", "pro");
+        Globex = await Portal.CreateTeamAsync("Globex", "pro");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     protected static string Url(TeamFixture team, string rest) => $"/v1/teams/{team.TeamId}{rest}";
 
@@ -58,19 +88,20 @@ public abstract class ApiTestBase : IAsyncLifetime
     protected async Task SetTierAsync(TeamFixture team, string tier) =>
         await (await Owner(team).PutRawAsync(Url(team, "/tier"), $$"""{"tier":"{{tier}}"}""")).AssertStatusAsync(HttpStatusCode.OK);
 
+    /// <summary>The stored credentials of this test's teams.</summary>
     protected async Task<List<CredentialKey>> StoredKeysAsync()
     {
         var keys = new List<CredentialKey>();
         await foreach (var key in Store.ListAsync())
         {
-            keys.Add(key);
+            if (key.TeamId == Acme.TeamId || key.TeamId == Globex.TeamId)
+            {
+                keys.Add(key);
+            }
         }
         return keys;
     }
 }
-
-/// <summary>Store choice: the embedded default.</summary>
-public interface ILocalStoreRun;
 
 /// <summary>Store choice: SSM Parameter Store on moto_server, one prefix per test class instance.</summary>
 public static class SsmRun

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dataraven.Tests.Api;
 
-public sealed class FoundationApiTests : IAsyncLifetime
+public sealed class FoundationApiTests(LocalApiPortal fixture) : IClassFixture<LocalApiPortal>, IAsyncLifetime
 {
     private TestPortal _portal = null!;
     private TeamFixture _acme = null!;
@@ -15,12 +15,12 @@ public sealed class FoundationApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _portal = await TestPortal.StartAsync();
+        _portal = fixture.Portal;
         _acme = await _portal.CreateTeamAsync("Acme");
         _globex = await _portal.CreateTeamAsync("Globex");
     }
 
-    public async Task DisposeAsync() => await _portal.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private static string Team(TeamFixture t, string rest = "") => $"/v1/teams/{t.TeamId}{rest}";
 

@@ -10,19 +10,11 @@ using Dataraven.Tests.Unit.Validation;
 
 namespace Dataraven.Tests.Api;
 
-public sealed class SecretApiTestsLocal : SecretApiTests
-{
-    protected override void ConfigureStore(TestPortalOptions options)
-    {
-    }
-}
+public sealed class SecretApiTestsLocal(LocalApiPortal portal) : SecretApiTests(portal), IClassFixture<LocalApiPortal>;
 
-public sealed class SecretApiTestsSsm(MotoServerFixture moto) : SecretApiTests, IClassFixture<MotoServerFixture>
-{
-    protected override void ConfigureStore(TestPortalOptions options) => SsmRun.Configure(options, moto);
-}
+public sealed class SecretApiTestsSsm(SsmApiPortal portal) : SecretApiTests(portal), IClassFixture<SsmApiPortal>;
 
-public abstract class SecretApiTests : ApiTestBase
+public abstract class SecretApiTests(ApiPortalFixture portal) : ApiTestBase(portal)
 {
     public static TheoryData<string, string> AllAuthMethods()
     {

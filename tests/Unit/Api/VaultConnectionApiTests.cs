@@ -7,19 +7,11 @@ using Dataraven.Tests.Unit.CredentialStore;
 
 namespace Dataraven.Tests.Api;
 
-public sealed class VaultConnectionApiTestsLocal : VaultConnectionApiTests
-{
-    protected override void ConfigureStore(TestPortalOptions options)
-    {
-    }
-}
+public sealed class VaultConnectionApiTestsLocal(LocalApiPortal portal) : VaultConnectionApiTests(portal), IClassFixture<LocalApiPortal>;
 
-public sealed class VaultConnectionApiTestsSsm(MotoServerFixture moto) : VaultConnectionApiTests, IClassFixture<MotoServerFixture>
-{
-    protected override void ConfigureStore(TestPortalOptions options) => SsmRun.Configure(options, moto);
-}
+public sealed class VaultConnectionApiTestsSsm(SsmApiPortal portal) : VaultConnectionApiTests(portal), IClassFixture<SsmApiPortal>;
 
-public abstract class VaultConnectionApiTests : ApiTestBase
+public abstract class VaultConnectionApiTests(ApiPortalFixture portal) : ApiTestBase(portal)
 {
     public static TheoryData<string> VaultTypes => new(ProviderFakes.VaultTypes);
 
@@ -170,15 +162,20 @@ public abstract class VaultConnectionApiTests : ApiTestBase
     [Fact]
     public async Task Verify_WhenProviderNowRefuses_MarksFailingWithError()
     {
-        var created = await CreateConnectionAsync("doppler", "revoked");
-        Fakes.Doppler.ForbidToken(ProviderFakes.DopplerToken);
+        // A token of this test's own, so revoking it changes nothing for other tests sharing the fakes.
+        var token = $"dp.st.prd.revoked{Guid.NewGuid():N}";
+        Fakes.Doppler.AcceptToken(token, ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig);
+        var body = ProviderFakes.ValidBody("doppler", "revoked");
+        body["access_token"] = token;
+        var created = await (await Owner().PostJsonAsync(Url(Acme, "/vault-connections"), body)).AssertStatusAsync(HttpStatusCode.Created);
+        Fakes.Doppler.ForbidToken(token);
         var verify = await (await Owner().PostAsync(Url(Acme, $"/vault-connections/{created["id"]}/verify"), null)).AssertStatusAsync(HttpStatusCode.OK);
         Assert.False((bool)verify["verified"]!);
         Assert.False(string.IsNullOrEmpty((string?)verify["error"]));
         var after = await (await Owner().GetAsync(Url(Acme, $"/vault-connections/{created["id"]}"))).ReadJsonAsync();
         Assert.Equal("failing", (string?)after["status"]);
         Assert.Equal((string?)verify["error"], (string?)after["last_verification_error"]);
-        Assert.DoesNotContain(ProviderFakes.DopplerToken, after.ToJsonString());
+        Assert.DoesNotContain(token, after.ToJsonString());
     }
 
     [Theory]
