@@ -70,6 +70,8 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         await Expect(list.SecretsCountOf("Infisical prod")).ToHaveTextAsync("0");
         await Expect(list.Row("Infisical prod")).ToContainTextAsync("You");
         await Expect(list.Action("Delete", "Infisical prod")).ToBeVisibleAsync();
+        list = await VaultConnectionsPage.OpenAsync(page);
+        await Expect(list.StatusOf("Doppler backend")).ToHaveAttributeAsync("data-status", "failing");
         await SaveScreenshotAsync(page, "vault-connections-filled");
 
         var operatorMember = await Portal.AddMemberAsync(team, TeamRole.Operator);

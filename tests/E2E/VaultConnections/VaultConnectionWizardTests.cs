@@ -133,6 +133,29 @@ public sealed class VaultConnectionWizardTests(BrowserFixture browser) : VaultCo
         await Expect(wizard.ErrorOf("client_id")).ToContainTextAsync("UUID");
     });
 
+    [Fact]
+    public Task Keyboard_ChoosingACardMovesFocusToName_EnterSubmitsTheStep() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme");
+        await SignInAsync(page, team.OwnerEmail);
+        var wizard = await VaultConnectionWizardPage.OpenAsync(page);
+
+        await wizard.ProviderCard("doppler").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(wizard.Field("name")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("Keyboard vault");
+        await page.Keyboard.PressAsync("Enter");
+
+        // Next with missing fields: errors show and focus goes to the first field that is wrong.
+        await Expect(wizard.ErrorOf("access_token")).ToContainTextAsync("Access token is required");
+        await Expect(wizard.Field("access_token")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(ProviderFakes.DopplerToken);
+        await wizard.Field("project").FillAsync(ProviderFakes.DopplerProject);
+        await wizard.Field("config").FillAsync(ProviderFakes.DopplerConfig);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(wizard.Summary).ToContainTextAsync("Keyboard vault");
+    });
+
     [Theory]
     [InlineData("doppler")]
     [InlineData("onepassword")]
