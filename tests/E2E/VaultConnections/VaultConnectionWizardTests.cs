@@ -134,6 +134,44 @@ public sealed class VaultConnectionWizardTests(BrowserFixture browser) : VaultCo
     });
 
     [Fact]
+    public Task Save_DuplicateName_ReturnsToDetailsWithTheNameError() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme", tier: "pro");
+        await CreateConnectionAsync(team, "onepassword", "Shared vault");
+        await SignInAsync(page, team.OwnerEmail);
+        var wizard = await VaultConnectionWizardPage.OpenAsync(page);
+        await wizard.ChooseAsync("onepassword");
+        await wizard.Field("name").FillAsync("SHARED VAULT");
+        await wizard.FillAsync(FieldsOf("onepassword"));
+        await wizard.NextAsync();
+
+        await page.Locator("#wizard-save").ClickAsync();
+
+        await Expect(wizard.ErrorOf("name")).ToContainTextAsync("already used");
+        await Expect(wizard.Field("name")).ToBeFocusedAsync();
+    });
+
+    [Fact]
+    public Task Save_LimitReachedMeanwhile_ShowsUpgradePromptInsteadOfTheWizard() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme", tier: "free");
+        await SignInAsync(page, team.OwnerEmail);
+        var wizard = await VaultConnectionWizardPage.OpenAsync(page);
+        await wizard.ChooseAsync("doppler");
+        await wizard.Field("name").FillAsync("Second");
+        await wizard.FillAsync(FieldsOf("doppler"));
+        await wizard.NextAsync();
+
+        // Another admin takes the Free plan's only slot while this wizard is open.
+        await CreateConnectionAsync(team, "onepassword", "First");
+        await page.Locator("#wizard-save").ClickAsync();
+
+        await Expect(wizard.UpgradePrompt).ToBeVisibleAsync();
+        await Expect(wizard.UpgradePrompt.GetByTestId("upgrade-now")).ToBeVisibleAsync();
+        Assert.DoesNotContain(ProviderFakes.DopplerToken, await page.ContentAsync());
+    });
+
+    [Fact]
     public Task Keyboard_ChoosingACardMovesFocusToName_EnterSubmitsTheStep() => WithPageAsync(async page =>
     {
         var team = await Portal.CreateTeamAsync("Acme");
