@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+
+namespace Dataraven.Tests.E2E.Browser;
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
+
+/// <summary>
+/// One headless Debian Chromium for the whole run; each test gets its own browser context and keeps a
+/// screenshot and a Playwright trace under artifacts/ when it fails.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ArtifactsDirectory { get; } = Path.Combine(ProjectDirectory(), "artifacts");
+
+    public static string ScreenshotsDirectory { get; } = Path.Combine(ArtifactsDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is missing at {ChromiumPath}. The browser tests need Debian's Chromium: " +
+                "run ./test.sh (it installs it) or `apt-get update && apt-get install -y chromium`.");
+        }
+        _playwright = await Playwright.CreateAsync();
+        // Without the background-networking flags Chromium floods the closed network with refused connections.
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> on a page of a fresh context; on failure saves a screenshot and a trace.</summary>
+    public async Task WithPageAsync(Uri baseAddress, Func<IPage, Task> test, [CallerMemberName] string testName = "")
+    {
+        var context = await _browser!.NewContextAsync(new()
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 800 },
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        context.SetDefaultTimeout(15_000);
+        await context.Tracing.StartAsync(new() { Title = testName, Screenshots = true, Snapshots = true });
+        var page = await context.NewPageAsync();
+        try
+        {
+            await test(page);
+            await context.Tracing.StopAsync();
+        }
+        catch
+        {
+            Directory.CreateDirectory(ArtifactsDirectory);
+            var stem = Path.Combine(ArtifactsDirectory, $"{testName}_{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            await page.ScreenshotAsync(new() { Path = stem + ".png", FullPage = true });
+            await context.Tracing.StopAsync(new() { Path = stem + ".trace.zip" });
+            throw;
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// <summary>A screenshot of the current page for people to look at (docs, layout review).</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotsDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDirectory, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+
+    private static string ProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "E2E.csproj")))
+            {
+                return dir.FullName;
+            }
+        }
+        return AppContext.BaseDirectory;
+    }
+}

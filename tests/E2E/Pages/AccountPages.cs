@@ -1,0 +1,103 @@
+namespace Dataraven.Tests.E2E.Pages;
+
+/// <summary>/setup: the first team and its Owner on a fresh portal (a static form).</summary>
+public sealed class SetupPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+
+    public async Task<OverviewPage> CreateTeamAsync(string teamName, string email, string password)
+    {
+        await Page.GetByLabel(Selectors.TeamName).FillAsync(teamName);
+        await Page.GetByLabel(Selectors.Email).FillAsync(email);
+        await Page.GetByLabel(Selectors.Password, new() { Exact = true }).FillAsync(password);
+        await Page.GetByLabel(Selectors.ConfirmPassword).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
+    }
+
+    private static class Selectors
+    {
+        internal const string TeamName = "Team name";
+        internal const string Email = "Your email";
+        internal const string Password = "Password";
+        internal const string ConfirmPassword = "Confirm password";
+        internal const string Submit = "Create team and Owner";
+    }
+}
+
+/// <summary>/account/login (a static form).</summary>
+public sealed class LoginPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Error => Page.GetByTestId(Selectors.Error);
+
+    public static async Task<LoginPage> OpenAsync(IPage page)
+    {
+        await page.GotoAsync(Selectors.Path);
+        return new LoginPage(page);
+    }
+
+    public async Task SubmitAsync(string email, string password)
+    {
+        await Page.GetByLabel(Selectors.Email).FillAsync(email);
+        await Page.GetByLabel(Selectors.Password).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+    }
+
+    public async Task<OverviewPage> SignInAsync(string email, string password)
+    {
+        await SubmitAsync(email, password);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
+    }
+
+    private static class Selectors
+    {
+        internal const string Path = "/account/login";
+        internal const string Email = "Email";
+        internal const string Password = "Password";
+        internal const string Submit = "Sign in";
+        internal const string Error = "login-error";
+    }
+}
+
+/// <summary>/account/register (a static form).</summary>
+public sealed class RegisterPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public static async Task<RegisterPage> OpenAsync(IPage page)
+    {
+        await page.GotoAsync(Selectors.Path);
+        return new RegisterPage(page);
+    }
+
+    public async Task<OverviewPage> RegisterAsync(string email, string password)
+    {
+        await Page.GetByLabel(Selectors.Email).FillAsync(email);
+        await Page.GetByLabel(Selectors.Password, new() { Exact = true }).FillAsync(password);
+        await Page.GetByLabel(Selectors.ConfirmPassword).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
+    }
+
+    private static class Selectors
+    {
+        internal const string Path = "/account/register";
+        internal const string Email = "Email";
+        internal const string Password = "Password";
+        internal const string ConfirmPassword = "Confirm password";
+        internal const string Submit = "Create account";
+    }
+}
