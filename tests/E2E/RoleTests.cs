@@ -22,10 +22,12 @@ public sealed class RoleTests(BrowserFixture browser) : BrowserTest(browser)
         // The Owner adds them on the Members page.
         await login.SignInAsync(team.OwnerEmail, TestPortal.Password);
         var members = await MembersPage.OpenAsync(page);
-        await Expect(members.Row(team.OwnerEmail)).ToBeVisibleAsync();
+        await Expect(members.Row(team.OwnerEmail)).ToContainTextAsync("You");
         await members.AddMemberAsync(viewer);
         await Expect(members.Row(viewer)).ToBeVisibleAsync();
         await Expect(members.RoleOf(viewer)).ToHaveValueAsync(nameof(TeamRole.Viewer));
+        members = await MembersPage.OpenAsync(page);
+        await Expect(members.Row(viewer)).ToBeVisibleAsync();
         await SaveScreenshotAsync(page, "members");
         login = await members.SignOutAsync();
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every test of the portal: unit/API tests (tests/Unit, with a local moto SSM server) and
+# browser tests (tests/E2E, Debian Chromium). Prints "N passed, N failed" as its last line.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+started=$SECONDS
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+summary() {
+    echo "$1 passed, $2 failed"
+}
+
+# Browser tests need Debian's Chromium (Playwright's own browsers cannot be downloaded here).
+if [[ ! -x /usr/bin/chromium ]]; then
+    echo "==> Installing Chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; then
+        echo "Could not install Chromium (apt-get install -y chromium)." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
+# The SSM credential store tests run against moto_server.
+find_moto() {
+    [[ -n "${MOTO_SERVER_PATH:-}" && -x "${MOTO_SERVER_PATH}" ]] || command -v moto_server >/dev/null ||
+        [[ -x "$HOME/.pyenv/shims/moto_server" ]]
+}
+if ! find_moto; then
+    echo "==> moto_server not found: installing moto[server]==5.2.1"
+    pip install -q 'moto[server]==5.2.1' || pip3 install -q 'moto[server]==5.2.1' || true
+    hash -r
+    if ! find_moto; then
+        echo "moto_server is missing and could not be installed; the SSM tests need it." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
+echo "==> Building"
+if ! dotnet build Dataraven.Portal.sln -nologo -v quiet -clp:ErrorsOnly; then
+    echo "Build failed." >&2
+    summary 0 0
+    exit 1
+fi
+
+passed=0
+failed=0
+status=0
+for project in Unit E2E; do
+    echo "==> Testing tests/$project"
+    trx="$results/$project.trx"
+    if ! dotnet test "tests/$project" --no-build --nologo \
+            --results-directory "$results" --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=minimal"; then
+        status=1
+    fi
+    counters="$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null || true)"
+    if [[ -z "$counters" ]]; then
+        echo "tests/$project produced no results (the test host crashed?)." >&2
+        status=1
+        continue
+    fi
+    p="$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")"
+    f="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
+    passed=$((passed + p))
+    failed=$((failed + f))
+done
+
+if ((failed > 0)); then
+    status=1
+fi
+echo "==> Done in $((SECONDS - started))s"
+summary "$passed" "$failed"
+exit "$status"
