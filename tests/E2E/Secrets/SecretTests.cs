@@ -350,6 +350,31 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
     });
 
     [Fact]
+    public Task LimitReachedWhileEditing_SaveShowsUpgradePrompt_AdminAsksOwner() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme", "free");
+        for (var i = 1; i <= 4; i++)
+        {
+            await CreateSecretAsync(team, DirectS3($"Bucket {i}"));
+        }
+        var admin = await Portal.AddMemberAsync(team, TeamRole.Admin);
+        await (await LoginPage.OpenAsync(page)).SignInAsync(admin.Email, TestPortal.Password);
+        var editor = await SecretEditorPage.OpenNewAsync(page);
+        await editor.Name.FillAsync("Bucket 5");
+        await editor.ChooseTypeAsync("Amazon S3");
+        await editor.Credential("access_key_id").FillAsync("AKIAIOSFODNN7EXAMPLE");
+        await editor.Credential("secret_access_key").FillAsync("secret-typed-before-the-limit");
+
+        await CreateSecretAsync(team, DirectS3("Taken meanwhile"));
+        await editor.SubmitAsync();
+
+        await Expect(editor.UpgradePrompt).ToContainTextAsync("allows 5 secrets");
+        await Expect(editor.UpgradePrompt.GetByTestId("ask-owner")).ToBeVisibleAsync();
+        await Expect(editor.Form).ToHaveCountAsync(0);
+        Assert.DoesNotContain("Bucket 5", (await SecretsAsync(team)).Select(s => s.Secret.Name));
+    });
+
+    [Fact]
     public Task Viewer_ReadsList_WithoutActions_AndCannotOpenEditor() => WithPageAsync(async page =>
     {
         var team = await Portal.CreateTeamAsync("Acme", "pro");
@@ -382,6 +407,12 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await SaveScreenshotAsync(page, name);
         await page.SetViewportSizeAsync(1280, 800);
     }
+
+    private static CreateSecretRequest DirectS3(string name) => new()
+    {
+        Name = name, SecretType = "s3", AuthMethod = "s3_access_key",
+        Credentials = new() { ["access_key_id"] = "AKIAIOSFODNN7EXAMPLE", ["secret_access_key"] = "secret-" + name },
+    };
 
     private ICredentialStore Store => Portal.Services.GetRequiredService<ICredentialStore>();
 
