@@ -42,6 +42,7 @@ public sealed class SsmApiPortal : ApiPortalFixture
     protected override async Task ConfigureAsync(TestPortalOptions options)
     {
         await Moto.InitializeAsync();
+        await SsmRun.WarmUpAsync(Moto);
         SsmRun.Configure(options, Moto);
     }
 
@@ -106,6 +107,13 @@ public abstract class ApiTestBase(ApiPortalFixture fixture) : IAsyncLifetime
 /// <summary>Store choice: SSM Parameter Store on moto_server, one prefix per test class instance.</summary>
 public static class SsmRun
 {
+    /// <summary>moto loads its SSM backend on the first SSM call, which can take seconds; do it before any test times it.</summary>
+    public static async Task WarmUpAsync(MotoServerFixture moto)
+    {
+        using var store = moto.CreateStore("/warm-up");
+        await store.GetAsync(CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid()));
+    }
+
     public static void Configure(TestPortalOptions options, MotoServerFixture moto)
     {
         foreach (var (k, v) in moto.ConfigurationValues($"/dataraven-test-{Guid.NewGuid():N}"))
@@ -114,7 +122,7 @@ public static class SsmRun
         }
         options.Settings["CredentialStore:Ssm:MaxRetryAttempts"] = "1";
         options.Settings["CredentialStore:Ssm:RetryBaseDelay"] = "00:00:00.020";
-        options.Settings["CredentialStore:Ssm:RequestTimeout"] = "00:00:05";
+        options.Settings["CredentialStore:Ssm:RequestTimeout"] = "00:00:10";
         var previous = options.Services;
         options.Services = services =>
         {

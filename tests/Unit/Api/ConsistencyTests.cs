@@ -185,6 +185,7 @@ public sealed class SsmOutageTests(MotoServerFixture moto) : IClassFixture<MotoS
         _fakes = await ProviderFakes.StartAsync();
         var options = new TestPortalOptions();
         _fakes.Configure(options);
+        await SsmRun.WarmUpAsync(moto);
         SsmRun.Configure(options, moto);
         _portal = await TestPortal.StartAsync(options);
     }
