@@ -35,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TierLimits>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
         services.AddScoped<SecretService>();
         services.AddScoped<CredentialReconciler>();

@@ -15,12 +15,12 @@ public sealed record SecretDetails(Secret Secret, string? VaultConnectionName, V
 
 /// <summary>
 /// Storage credentials. Direct secrets keep their values in the credential store (one value per secret);
-/// vault secrets keep only their mappings. Create, update and delete keep store and database consistent.
+/// vault secrets keep only their mappings. Create, update and delete keep store and database consistent
+/// through <see cref="CredentialRecords"/>.
 /// </summary>
 public sealed class SecretService(
     PortalDbContext db,
-    ICredentialStore store,
-    TierLimits limits,
+    CredentialRecords records,
     TimeProvider time,
     ILogger<SecretService> logger)
 {
@@ -85,39 +85,13 @@ public sealed class SecretService(
             UpdatedBy = actor.UserId,
             UpdatedAt = now,
         };
-        var key = CredentialKey.ForSecret(actor.TeamId, secret.Id);
-        var stored = false;
-        try
+        var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
+            CredentialKey.ForSecret(actor.TeamId, secret.Id),
+            connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
+            async c => await NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+        if (problem is not null)
         {
-            var result = await limits.CreateWithinLimitAsync(actor.TeamId, LimitedResource.Secrets, async c =>
-            {
-                if (await NameTakenAsync(actor.TeamId, name, null, c))
-                {
-                    return (Result<Secret>)new NameConflictProblem(name);
-                }
-                if (connection is null)
-                {
-                    // Set first: a store that wrote and then failed is cleaned up too.
-                    stored = true;
-                    await store.PutAsync(key, CredentialsOf(authMethod, request.Credentials!), c);
-                }
-                db.Secrets.Add(secret);
-                await db.SaveChangesAsync(c);
-                return secret;
-            }, ct);
-            if (!result.IsSuccess)
-            {
-                return result.Problem!;
-            }
-        }
-        catch
-        {
-            db.ChangeTracker.Clear();
-            if (stored)
-            {
-                await DeleteQuietlyAsync(key);
-            }
-            throw;
+            return problem;
         }
         logger.LogInformation("Secret {SecretId} ({SecretType}, {Source}) created in team {TeamId}",
             secret.Id, secret.SecretType, connection is null ? "direct" : "vault", actor.TeamId);
@@ -172,17 +146,7 @@ public sealed class SecretService(
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
 
-        // Record and credential change together: the store write happens inside the transaction, so
-        // a store failure leaves the old record (and the old credential) in place.
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            if (newCredentials is not null)
-            {
-                await store.PutAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
+        await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, ct);
         return Details(secret, connection);
     }
 
@@ -197,14 +161,7 @@ public sealed class SecretService(
         {
             return new ForbiddenRoleProblem("delete secrets (Owners and Admins only)");
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Secrets.Remove(secret);
-        await db.SaveChangesAsync(ct);
-        if (secret.IsDirect)
-        {
-            await store.DeleteAsync(CredentialKey.ForSecret(actor.TeamId, id), ct);
-        }
-        await tx.CommitAsync(ct);
+        await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null, ct);
         logger.LogInformation("Secret {SecretId} deleted from team {TeamId}", id, actor.TeamId);
         return Done.Instance;
     }
@@ -237,17 +194,5 @@ public sealed class SecretService(
     {
         var normalized = Names.Normalize(name);
         return db.Secrets.AnyAsync(s => s.TeamId == teamId && s.NameNormalized == normalized && s.Id != except, ct);
-    }
-
-    private async Task DeleteQuietlyAsync(CredentialKey key)
-    {
-        try
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed create", key);
-        }
     }
 }

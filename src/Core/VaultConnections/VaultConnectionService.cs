@@ -15,11 +15,12 @@ public sealed record VerificationOutcome(bool Verified, string? Error, DateTime 
 
 /// <summary>
 /// Vault connections: settings in the database, the connection's own credentials in the credential store.
-/// Create, rotate and delete keep the two consistent: a failure in either step leaves nothing half done.
+/// Create, rotate and delete keep the two consistent through <see cref="CredentialRecords"/>.
 /// </summary>
 public sealed class VaultConnectionService(
     PortalDbContext db,
     ICredentialStore store,
+    CredentialRecords records,
     VaultProviderClients providers,
     TierLimits limits,
     TimeProvider time,
@@ -115,36 +116,12 @@ public sealed class VaultConnectionService(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var key = CredentialKey.ForVaultConnection(actor.TeamId, connection.Id);
-        var stored = false;
-        try
+        var problem = await records.CreateAsync(actor.TeamId, LimitedResource.VaultConnections, connection,
+            CredentialKey.ForVaultConnection(actor.TeamId, connection.Id), credentials,
+            async c => await NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+        if (problem is not null)
         {
-            var result = await limits.CreateWithinLimitAsync(actor.TeamId, LimitedResource.VaultConnections, async c =>
-            {
-                if (await NameTakenAsync(actor.TeamId, name, null, c))
-                {
-                    return (Result<VaultConnection>)new NameConflictProblem(name);
-                }
-                // Set first: a store that wrote and then failed is cleaned up too.
-                stored = true;
-                await store.PutAsync(key, credentials, c);
-                db.VaultConnections.Add(connection);
-                await db.SaveChangesAsync(c);
-                return connection;
-            }, ct);
-            if (!result.IsSuccess)
-            {
-                return result.Problem!;
-            }
-        }
-        catch
-        {
-            db.ChangeTracker.Clear();
-            if (stored)
-            {
-                await DeleteQuietlyAsync(key);
-            }
-            throw;
+            return problem;
         }
         logger.LogInformation("Vault connection {ConnectionId} ({VaultType}) created in team {TeamId}", connection.Id, type.ToWire(), actor.TeamId);
         return new VaultConnectionDetails(connection, 0);
@@ -243,13 +220,12 @@ public sealed class VaultConnectionService(
         {
             return problem;
         }
-        await store.PutAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, ct);
         var now = Clock.UtcNow(time);
         connection.Status = VaultConnectionStatus.Verified;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
         connection.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, ct);
         logger.LogInformation("Vault connection {ConnectionId} credentials rotated in team {TeamId}", id, actor.TeamId);
         return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
     }
@@ -266,18 +242,16 @@ public sealed class VaultConnectionService(
         {
             return new ForbiddenRoleProblem("delete vault connections (Owners and Admins only)");
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
-            .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(ct);
-        if (usedBy.Count > 0)
+        var problem = await records.DeleteAsync(connection, CredentialKey.ForVaultConnection(actor.TeamId, id), async c =>
         {
-            return new InUseProblem(usedBy);
+            var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
+                .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(c);
+            return usedBy.Count > 0 ? new InUseProblem(usedBy) : null;
+        }, ct);
+        if (problem is not null)
+        {
+            return problem;
         }
-        db.VaultConnections.Remove(connection);
-        await db.SaveChangesAsync(ct);
-        // Inside the transaction: if the store fails, the record stays with its credentials intact.
-        await store.DeleteAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
-        await tx.CommitAsync(ct);
         logger.LogInformation("Vault connection {ConnectionId} deleted from team {TeamId}", id, actor.TeamId);
         return Done.Instance;
     }
@@ -321,17 +295,4 @@ public sealed class VaultConnectionService(
             .GroupBy(s => s.VaultConnectionId!.Value)
             .Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-
-    private async Task DeleteQuietlyAsync(CredentialKey key)
-    {
-        try
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // The reconcile-credentials command finds and removes what is left here.
-            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed create", key);
-        }
-    }
 }

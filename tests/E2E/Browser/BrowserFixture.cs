@@ -74,11 +74,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A screenshot of the current page for people to look at (docs, layout review).</summary>
+    /// <summary>
+    /// A screenshot of the whole page for people to look at (docs, layout review). The layout scrolls inside
+    /// its body, not the document, so a full-page screenshot would stop at the viewport: grow the viewport
+    /// to the content for the picture, then restore it.
+    /// </summary>
     public static async Task SaveScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotsDirectory);
+        var size = page.ViewportSize!;
+        var height = await page.EvaluateAsync<int>(
+            "() => Math.max(document.querySelector('.rz-body')?.scrollHeight ?? 0, document.querySelector('main')?.scrollHeight ?? 0) + 120");
+        if (height > size.Height)
+        {
+            await page.SetViewportSizeAsync(size.Width, height);
+        }
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDirectory, name + ".png"), FullPage = true });
+        if (height > size.Height)
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+        }
     }
 
     public async Task DisposeAsync()

@@ -28,7 +28,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         var list = await SecretListPage.OpenAsync(page);
 
         await Expect(list.Empty).ToContainTextAsync("holds the credentials for one storage bucket");
-        await ScreenshotAsync(page, "secrets-list-empty");
+        await SaveScreenshotAsync(page, "secrets-list-empty");
         await list.AddButton.ClickAsync();
 
         var editor = new SecretEditorPage(page);
@@ -50,7 +50,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.Credential("secret_access_key")).ToHaveAttributeAsync("type", "password");
         await editor.Credential("access_key_id").FillAsync("AKIAIOSFODNN7EXAMPLE");
         await editor.Credential("secret_access_key").FillAsync("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-        await ScreenshotAsync(page, "secrets-editor-direct-s3");
+        await SaveScreenshotAsync(page, "secrets-editor-direct-s3");
         var list = await editor.SaveAsync();
 
         var row = list.Row("Prod backups");
@@ -99,7 +99,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.ErrorFor("credentials.service_account_json")).ToContainTextAsync("service_account");
         await json.FillAsync(GcsJson);
         await Expect(editor.ErrorFor("credentials.service_account_json")).ToHaveCountAsync(0);
-        await ScreenshotAsync(page, "secrets-editor-gcs-json");
+        await SaveScreenshotAsync(page, "secrets-editor-gcs-json");
         var list = await editor.SaveAsync();
 
         await Expect(list.Row("GCS warehouse")).ToContainTextAsync("Google Cloud Storage");
@@ -129,7 +129,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
             await Expect(editor.Page.GetByTestId("mapping-rows")).ToContainTextAsync($"Reference in {displayName}");
             await editor.Reference("access_key_id").FillAsync(keyIdRef);
             await editor.Reference("secret_access_key").FillAsync(secretRef);
-            await ScreenshotAsync(page, $"secrets-editor-vault-{vaultType}");
+            await SaveScreenshotAsync(page, $"secrets-editor-vault-{vaultType}");
             var list = await editor.SaveAsync();
 
             await Expect(list.Row("S3 via vault")).ToContainTextAsync("Team vault");
@@ -161,7 +161,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await editor.ChooseConnectionAsync("Doppler prod");
         await Expect(editor.MappingRows).ToHaveCountAsync(2);
         await Expect(editor.Reference("application_key_id")).ToHaveAttributeAsync("placeholder", "B2_APPLICATION_KEY_ID");
-        await ScreenshotAsync(page, "secrets-editor-b2-rows");
+        await SaveScreenshotAsync(page, "secrets-editor-b2-rows");
 
         await editor.ChooseTypeAsync("Azure Blob Storage");
         await editor.ChooseAuthMethodAsync("SAS URL");
@@ -190,7 +190,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.ErrorFor("field_mappings[1].reference")).ToContainTextAsync("not a valid Doppler reference");
         await Expect(editor.Reference("secret_access_key")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(editor.ErrorFor("field_mappings[0].reference")).ToHaveCountAsync(0);
-        await ScreenshotAsync(page, "secrets-editor-inline-error");
+        await SaveScreenshotAsync(page, "secrets-editor-inline-error");
 
         await editor.SubmitAsync();
         await Expect(editor.ErrorFor("field_mappings[0].reference")).ToContainTextAsync("Reference is required");
@@ -224,7 +224,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.Credential("secret_access_key")).ToHaveAttributeAsync("placeholder", "Leave empty to keep the stored value");
         Assert.DoesNotContain("old-secret-value-never-shown", await page.ContentAsync());
         Assert.DoesNotContain("AKIAOLDKEYEXAMPLE", await page.ContentAsync());
-        await ScreenshotAsync(page, "secrets-editor-edit-direct");
+        await SaveScreenshotAsync(page, "secrets-editor-edit-direct");
 
         await editor.Name.FillAsync("Prod backups (EU)");
         list = await editor.SaveAsync();
@@ -279,7 +279,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.Reference("access_key_id")).ToHaveValueAsync("R2_ACCESS_KEY_ID");
         await editor.Reference("secret_access_key").FillAsync("has space");
         await Expect(editor.ErrorFor("field_mappings[1].reference")).ToContainTextAsync("Infisical");
-        await ScreenshotAsync(page, "secrets-editor-edit-vault");
+        await SaveScreenshotAsync(page, "secrets-editor-edit-vault");
         await editor.Reference("secret_access_key").FillAsync("R2_SECRET_ACCESS_KEY_V2");
         await editor.SaveAsync();
 
@@ -309,7 +309,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await SignInAsync(page, team);
         var list = await SecretListPage.OpenAsync(page);
         await Expect(list.Row("Media")).ToContainTextAsync("DevOps 1Password");
-        await ScreenshotAsync(page, "secrets-list");
+        await SaveScreenshotAsync(page, "secrets-list");
 
         await list.SourceFilter.SelectOptionAsync(new SelectOptionValue { Label = "Direct (stored here)" });
         await Expect(list.Row("Media")).ToHaveCountAsync(0);
@@ -346,7 +346,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.UpgradePrompt).ToContainTextAsync("allows 5 secrets");
         await Expect(editor.UpgradePrompt.GetByTestId("upgrade-now")).ToBeVisibleAsync();
         await Expect(editor.Form).ToHaveCountAsync(0);
-        await ScreenshotAsync(page, "secrets-upgrade-prompt");
+        await SaveScreenshotAsync(page, "secrets-upgrade-prompt");
     });
 
     [Fact]
@@ -396,18 +396,6 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.Form).ToHaveCountAsync(0);
     });
 
-    /// <summary>
-    /// The layout scrolls inside its body, so a full-page screenshot stops at the viewport: grow the
-    /// viewport to the content for the picture, then restore it.
-    /// </summary>
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var height = await page.EvaluateAsync<int>("() => Math.max(800, document.querySelector('main').scrollHeight + 120)");
-        await page.SetViewportSizeAsync(1280, height);
-        await SaveScreenshotAsync(page, name);
-        await page.SetViewportSizeAsync(1280, 800);
-    }
-
     private static CreateSecretRequest DirectS3(string name) => new()
     {
         Name = name, SecretType = "s3", AuthMethod = "s3_access_key",
@@ -416,8 +404,7 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
 
     private ICredentialStore Store => Portal.Services.GetRequiredService<ICredentialStore>();
 
-    private static async Task SignInAsync(IPage page, TeamFixture team) =>
-        await (await LoginPage.OpenAsync(page)).SignInAsync(team.OwnerEmail, TestPortal.Password);
+    private static Task SignInAsync(IPage page, TeamFixture team) => SignInAsync(page, team.OwnerEmail);
 
     private static TeamActor OwnerOf(TeamFixture team) => new(team.TeamId, team.OwnerId, TeamRole.Owner);
 

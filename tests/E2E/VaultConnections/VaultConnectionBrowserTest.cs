@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
 using Dataraven.Tests.E2E.Browser;
@@ -7,61 +6,10 @@ using Dataraven.Tests.Infrastructure;
 
 namespace Dataraven.Tests.E2E.VaultConnections;
 
-/// <summary>
-/// Like <see cref="BrowserTest"/>, with the provider fakes (Doppler and Infisical servers, a fake <c>op</c> CLI)
-/// started first and the portal pointed at them.
-/// </summary>
-[Collection(BrowserCollection.Name)]
-public abstract class VaultConnectionBrowserTest(BrowserFixture browser) : IAsyncLifetime
+/// <summary>A browser test with the provider fakes running, and a way to make connections directly.</summary>
+public abstract class VaultConnectionBrowserTest(BrowserFixture browser) : BrowserTest(browser)
 {
-    private TestPortal? _portal;
-    private ProviderFakes? _fakes;
-
-    protected TestPortal Portal => _portal ?? throw new InvalidOperationException("The portal starts in InitializeAsync.");
-
-    protected ProviderFakes Fakes => _fakes ?? throw new InvalidOperationException("The fakes start in InitializeAsync.");
-
-    public async Task InitializeAsync()
-    {
-        _fakes = await ProviderFakes.StartAsync();
-        var options = new TestPortalOptions { Kestrel = true };
-        _fakes.Configure(options);
-        _portal = await TestPortal.StartAsync(options);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_portal is not null)
-        {
-            await _portal.DisposeAsync();
-        }
-        if (_fakes is not null)
-        {
-            await _fakes.DisposeAsync();
-        }
-    }
-
-    protected Task WithPageAsync(Func<IPage, Task> test, [CallerMemberName] string testName = "") =>
-        browser.WithPageAsync(Portal.BaseAddress!, test, $"{GetType().Name}.{testName}");
-
-    /// <summary>
-    /// A screenshot of the whole page for review. The layout scrolls inside its body, not the document, so a
-    /// full-page screenshot would stop at the viewport: grow the viewport to the content first.
-    /// </summary>
-    protected static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        var size = page.ViewportSize!;
-        var height = await page.EvaluateAsync<int>("() => Math.max(document.querySelector('.rz-body')?.scrollHeight ?? 0, window.innerHeight) + 56");
-        if (height > size.Height)
-        {
-            await page.SetViewportSizeAsync(size.Width, height);
-        }
-        await BrowserFixture.SaveScreenshotAsync(page, name);
-        await page.SetViewportSizeAsync(size.Width, size.Height);
-    }
-
-    protected static async Task SignInAsync(IPage page, string email) =>
-        await (await LoginPage.OpenAsync(page)).SignInAsync(email, TestPortal.Password);
+    protected override bool UsesProviderFakes => true;
 
     /// <summary>A connection made through the service (as the API would), verified against the fakes.</summary>
     protected async Task<VaultConnectionDetails> CreateConnectionAsync(TeamFixture team, string vaultType, string name, string? description = null)

@@ -12,7 +12,7 @@ public sealed class SignInInput
     public string Password { get; set; } = "";
 }
 
-public sealed class RegisterInput
+public class RegisterInput
 {
     [Required(ErrorMessage = "Enter your email.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
@@ -26,20 +26,10 @@ public sealed class RegisterInput
     public string ConfirmPassword { get; set; } = "";
 }
 
-public sealed class SetupInput
+/// <summary>First run: the account of the first Owner, and the team's name.</summary>
+public sealed class SetupInput : RegisterInput
 {
     [Required(ErrorMessage = "Name your team.")]
     [MaxLength(255, ErrorMessage = "Use at most 255 characters.")]
     public string TeamName { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your email.")]
-    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    public string Email { get; set; } = "";
-
-    [Required(ErrorMessage = "Choose a password.")]
-    [MinLength(8, ErrorMessage = "Use at least 8 characters.")]
-    public string Password { get; set; } = "";
-
-    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
-    public string ConfirmPassword { get; set; } = "";
 }
