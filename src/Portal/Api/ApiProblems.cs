@@ -19,6 +19,7 @@ public static class ApiProblems
         ProviderRejectedProblem => StatusCodes.Status422UnprocessableEntity,
         ProviderUnreachableProblem => StatusCodes.Status502BadGateway,
         UnauthenticatedProblem => StatusCodes.Status401Unauthorized,
+        MethodNotAllowedProblem => StatusCodes.Status405MethodNotAllowed,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -66,6 +67,17 @@ public static class ApiProblems
         _ => new InternalProblem(),
     };
 
+    /// <summary>A problem for a status the framework set without a body (unknown route, wrong method).</summary>
+    public static Problem ForStatus(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => new UnauthenticatedProblem(),
+        StatusCodes.Status404NotFound => new NotFoundProblem(),
+        StatusCodes.Status405MethodNotAllowed => new MethodNotAllowedProblem(),
+        StatusCodes.Status413PayloadTooLarge => new PayloadTooLargeProblem(),
+        StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
+        _ => new InternalProblem(),
+    };
+
     private sealed class CreatedJson<T>(string location, T body) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
@@ -78,5 +90,7 @@ public static class ApiProblems
 
 public sealed record UnauthenticatedProblem()
     : Problem("unauthenticated", "A valid API key is required: Authorization: Bearer dr_<key_id>_<secret>.");
+
+public sealed record MethodNotAllowedProblem() : Problem("method_not_allowed", "This endpoint does not accept that HTTP method.");
 
 public sealed record InternalProblem() : Problem("internal_error", "Something went wrong on our side. Nothing was changed.");

@@ -59,8 +59,13 @@ public static class PortalApp
             }
             context.Response.Redirect("/error");
         }));
-        app.UseStatusCodePagesWithReExecute("/not-found");
+        // Bodiless error statuses: problem+json for the API, the friendly page for people.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"),
+            api => api.UseStatusCodePages(c => ApiProblems.ForStatus(c.HttpContext.Response.StatusCode).ToResult().ExecuteAsync(c.HttpContext)));
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1"), pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseMiddleware<FirstRunRedirect>();
+        // Explicitly after the status-code pages, so their re-execution is routed again.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -228,6 +228,18 @@ public sealed class FoundationApiTests(LocalApiPortal fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task UnknownApiRouteOrMethod_IsProblemJson_NotAnHtmlPage()
+    {
+        var owner = _portal.CreateClient(_acme.OwnerKey);
+        await (await owner.GetAsync(Team(_acme, "/nothing-here"))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await owner.GetAsync("/v1/unknown")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await owner.PatchRawAsync(Team(_acme, "/usage"), "{}")).AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        var page = await _portal.CreateClient().GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Contains("Page not found", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task OpenApiDocument_DescribesV1Endpoints()
     {
         var doc = await (await _portal.CreateClient().GetAsync("/openapi/v1.json")).AssertStatusAsync(HttpStatusCode.OK);
