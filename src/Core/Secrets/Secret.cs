@@ -1,10 +1,12 @@
+using Dataraven.Core.Common;
+
 namespace Dataraven.Core.Secrets;
 
 /// <summary>
 /// Storage credentials a transfer needs. Either direct (values in the credential store, only the
 /// field names here) or vault-referenced (mappings from each field to a reference in the team's vault).
 /// </summary>
-public sealed class Secret
+public sealed class Secret : INamedTeamRecord
 {
     public Guid Id { get; set; }
     public Guid TeamId { get; set; }

@@ -61,7 +61,7 @@ public sealed class SecretService(
             return validation.ToValidationProblem();
         }
         var name = request.Name!.Trim();
-        if (await NameTakenAsync(actor.TeamId, name, null, ct))
+        if (await db.Secrets.NameTakenAsync(actor.TeamId, name, null, ct))
         {
             return new NameConflictProblem(name);
         }
@@ -74,7 +74,7 @@ public sealed class SecretService(
             TeamId = actor.TeamId,
             Name = name,
             NameNormalized = Names.Normalize(name),
-            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            Description = Names.Description(request.Description),
             SecretType = request.SecretType!,
             AuthMethod = authMethod.Id,
             VaultConnectionId = connection?.Id,
@@ -88,7 +88,7 @@ public sealed class SecretService(
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
-            async c => await NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+            async c => await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
         if (problem is not null)
         {
             return problem;
@@ -117,19 +117,9 @@ public sealed class SecretService(
         {
             return validation.ToValidationProblem();
         }
-        if (request.Name is not null)
+        if (await db.Secrets.ApplyNameAndDescriptionAsync(secret, request.Name, request.Description, ct) is { } conflict)
         {
-            var name = request.Name.Trim();
-            if (await NameTakenAsync(actor.TeamId, name, id, ct))
-            {
-                return new NameConflictProblem(name);
-            }
-            secret.Name = name;
-            secret.NameNormalized = Names.Normalize(name);
-        }
-        if (request.Description is not null)
-        {
-            secret.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+            return conflict;
         }
         var authMethod = SecretCatalog.FindAuthMethod(secret.SecretType, request.AuthMethod ?? secret.AuthMethod)!;
         secret.AuthMethod = authMethod.Id;
@@ -190,9 +180,4 @@ public sealed class SecretService(
     private static SecretDetails Details(Secret secret, VaultConnection? connection) =>
         new(secret, connection?.Name, connection?.VaultType);
 
-    private Task<bool> NameTakenAsync(Guid teamId, string name, Guid? except, CancellationToken ct)
-    {
-        var normalized = Names.Normalize(name);
-        return db.Secrets.AnyAsync(s => s.TeamId == teamId && s.NameNormalized == normalized && s.Id != except, ct);
-    }
 }

@@ -1,10 +1,12 @@
+using Dataraven.Core.Common;
+
 namespace Dataraven.Core.VaultConnections;
 
 /// <summary>
 /// A team's connection to its own vault. Only settings live here; the connection's own credentials
 /// (token, client id/secret) are in the credential store under <see cref="CredentialStore.CredentialKey"/>.
 /// </summary>
-public sealed class VaultConnection
+public sealed class VaultConnection : INamedTeamRecord
 {
     public Guid Id { get; set; }
     public Guid TeamId { get; set; }

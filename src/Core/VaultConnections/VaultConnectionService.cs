@@ -74,7 +74,7 @@ public sealed class VaultConnectionService(
 
         // Cheap checks first, so a duplicate or a full plan is reported without calling the provider;
         // both are checked again atomically below.
-        if (await NameTakenAsync(actor.TeamId, name, null, ct))
+        if (await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, ct))
         {
             return new NameConflictProblem(name);
         }
@@ -103,7 +103,7 @@ public sealed class VaultConnectionService(
             TeamId = actor.TeamId,
             Name = name,
             NameNormalized = Names.Normalize(name),
-            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            Description = Names.Description(request.Description),
             VaultType = type,
             Project = settings.Project,
             Config = settings.Config,
@@ -118,7 +118,7 @@ public sealed class VaultConnectionService(
         };
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.VaultConnections, connection,
             CredentialKey.ForVaultConnection(actor.TeamId, connection.Id), credentials,
-            async c => await NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+            async c => await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
         if (problem is not null)
         {
             return problem;
@@ -143,19 +143,9 @@ public sealed class VaultConnectionService(
         {
             return validation.ToValidationProblem();
         }
-        if (request.Name is not null)
+        if (await db.VaultConnections.ApplyNameAndDescriptionAsync(connection, request.Name, request.Description, ct) is { } conflict)
         {
-            var name = request.Name.Trim();
-            if (await NameTakenAsync(actor.TeamId, name, id, ct))
-            {
-                return new NameConflictProblem(name);
-            }
-            connection.Name = name;
-            connection.NameNormalized = Names.Normalize(name);
-        }
-        if (request.Description is not null)
-        {
-            connection.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+            return conflict;
         }
         connection.UpdatedAt = Clock.UtcNow(time);
         try
@@ -284,11 +274,6 @@ public sealed class VaultConnectionService(
         ? "The provider refused these credentials."
         : "The provider could not be reached.";
 
-    private Task<bool> NameTakenAsync(Guid teamId, string name, Guid? except, CancellationToken ct)
-    {
-        var normalized = Names.Normalize(name);
-        return db.VaultConnections.AnyAsync(v => v.TeamId == teamId && v.NameNormalized == normalized && v.Id != except, ct);
-    }
 
     private async Task<Dictionary<Guid, int>> SecretCountsAsync(Guid teamId, CancellationToken ct) =>
         await db.Secrets.Where(s => s.TeamId == teamId && s.VaultConnectionId != null)

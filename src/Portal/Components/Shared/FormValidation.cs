@@ -65,9 +65,5 @@ public sealed class FormValidation
     public IReadOnlyList<string> For(string key) =>
         (_showAll || _touched.Contains(key)) && _errors.TryGetValue(key, out var messages) ? messages : [];
 
-    /// <summary>Errors whose key starts with <paramref name="prefix"/> (e.g. all of <c>credentials.</c>).</summary>
-    public IEnumerable<string> Under(string prefix) =>
-        _showAll ? _errors.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).SelectMany(e => e.Value) : [];
-
     public bool Has(string key) => For(key).Count > 0;
 }
