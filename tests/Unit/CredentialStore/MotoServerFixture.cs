@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
 using Dataraven.Core.CredentialStore.Ssm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,6 +34,7 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
     private readonly Queue<string> _output = new();
     private Process? _process;
     private Uri? _endpoint;
+    private IAmazonSimpleSystemsManagement? _client;
 
     /// <summary>The emulator's base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The moto server is not started (call InitializeAsync).");
@@ -53,23 +55,31 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
         ["CredentialStore:Ssm:PathPrefix"] = pathPrefix,
     };
 
-    /// <summary>Options pointing at this emulator, with short retry delays for tests.</summary>
+    /// <summary>Options pointing at this emulator, with few retries for tests.</summary>
     public SsmCredentialStoreOptions Options(string pathPrefix = "/dataraven") => new()
     {
         ServiceUrl = Endpoint.ToString(),
         Region = Region,
         PathPrefix = pathPrefix,
         MaxRetryAttempts = 2,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>A store on this emulator (dispose it after use).</summary>
-    public SsmCredentialStore CreateStore(string pathPrefix = "/dataraven", ILoggerFactory? loggerFactory = null, Action<SsmCredentialStoreOptions>? configure = null)
+    /// <summary>An SDK client on this emulator with <see cref="Credentials"/> (the caller disposes it).</summary>
+    public IAmazonSimpleSystemsManagement CreateClient(SsmCredentialStoreOptions? options = null) =>
+        SsmRegistration.CreateClient(options ?? Options(), Credentials);
+
+    /// <summary>The fixture's own client (disposed with it), for stores and for looking at parameters directly.</summary>
+    public IAmazonSimpleSystemsManagement Client => _client ??= CreateClient();
+
+    /// <summary>A store on this emulator; <paramref name="configure"/> changes store settings (prefix, KMS key), not the client's.</summary>
+    public SsmCredentialStore CreateStore(string pathPrefix = "/dataraven", ILoggerFactory? loggerFactory = null,
+        Action<SsmCredentialStoreOptions>? configure = null, IAmazonSimpleSystemsManagement? client = null)
     {
         var options = Options(pathPrefix);
         configure?.Invoke(options);
-        return SsmCredentialStore.Create(options, AwsCredentialSource.From(Credentials), loggerFactory ?? NullLoggerFactory.Instance);
+        return new SsmCredentialStore(client ?? Client, Microsoft.Extensions.Options.Options.Create(options),
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SsmCredentialStore>());
     }
 
     public static string? FindExecutable()
@@ -170,11 +180,16 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync()
     {
-        Stop();
+        Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        _client?.Dispose();
+        _client = null;
+    }
 
     public string RecentOutput()
     {
