@@ -330,3 +330,106 @@ public sealed class SsmCredentialStoreFaultTests
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
     }
 }
+
+/// <summary>
+/// Answers moto cannot give (KMS key errors, throttling, a validation message echoing the value), through
+/// the real SDK client whose HTTP layer answers from a script.
+/// </summary>
+public sealed class SsmCredentialStoreErrorTests
+{
+    private sealed class ScriptedHandler(params Func<HttpResponseMessage>[] answers) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answers[Math.Min(Requests++, answers.Length - 1)]());
+    }
+
+    private sealed class ScriptedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
+    }
+
+    private static Func<HttpResponseMessage> Answer(System.Net.HttpStatusCode status, string body) =>
+        () => new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-amz-json-1.1") };
+
+    private static Func<HttpResponseMessage> Error(string code, string message = "scripted") =>
+        Answer(System.Net.HttpStatusCode.BadRequest, JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = code, ["message"] = message }));
+
+    private static readonly Func<HttpResponseMessage> Found = Answer(System.Net.HttpStatusCode.OK,
+        "{\"Parameter\":{\"Name\":\"/p/x\",\"Type\":\"SecureString\",\"Value\":\"{\\\"access_token\\\":\\\"dp.st.scripted\\\"}\"}}");
+
+    private static readonly CredentialKey Key = CredentialKey.ForVaultConnection(Guid.NewGuid(), Guid.NewGuid());
+
+    private static (SsmCredentialStore Store, ScriptedHandler Handler, CapturingLoggerFactory Logs, IDisposable Client) Create(params Func<HttpResponseMessage>[] answers)
+    {
+        var handler = new ScriptedHandler(answers);
+        var logs = new CapturingLoggerFactory();
+        var options = new SsmCredentialStoreOptions { Region = "eu-west-1", PathPrefix = "/p", MaxRetryAttempts = 2 };
+        var config = options.ToClientConfig();
+        config.HttpClientFactory = new ScriptedHttpClientFactory(handler);
+        var client = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("AKIDSCRIPTED", "scripted-secret-key"), config);
+        var store = new SsmCredentialStore(client, Microsoft.Extensions.Options.Options.Create(options), new Microsoft.Extensions.Logging.Logger<SsmCredentialStore>(logs));
+        return (store, handler, logs, client);
+    }
+
+    [Theory]
+    [InlineData("InvalidKeyId")]
+    [InlineData("KMSDisabledException")]
+    [InlineData("KMSNotFoundException")]
+    [InlineData("UnrecognizedClientException")]
+    [InlineData("AccessDeniedException")]
+    public async Task PutAsync_KeyOrAccessProblem_LogsConfigurationErrorWithoutRetry(string code)
+    {
+        var (store, handler, logs, client) = Create(Error(code));
+        using var _ = client;
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            store.PutAsync(Key, new Dictionary<string, string> { ["access_token"] = "kms-secret-marker" }));
+
+        Assert.Equal(1, handler.Requests);
+        Assert.Contains(code, e.Message);
+        Assert.Contains(logs.Entries, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Text.Contains("configuration error") && l.Text.Contains(code));
+        Assert.DoesNotContain("kms-secret-marker", e.ToString());
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("kms-secret-marker"));
+    }
+
+    [Fact]
+    public async Task PutAsync_ValidationErrorEchoingValue_ThrowsUnavailableWithoutValue()
+    {
+        var (store, handler, logs, client) = Create(Error("ValidationException", "Value '{\"access_token\":\"echoed-secret-marker\"}' at 'value' failed"));
+        using var _ = client;
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            store.PutAsync(Key, new Dictionary<string, string> { ["access_token"] = "echoed-secret-marker" }));
+
+        Assert.Equal(1, handler.Requests);
+        Assert.Contains("ValidationException", e.Message);
+        Assert.DoesNotContain("echoed-secret-marker", e.ToString());
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("echoed-secret-marker"));
+    }
+
+    [Fact]
+    public async Task GetAsync_ThrottledThen5xxThenOk_SdkRetriesAndReturnsValue()
+    {
+        var (store, handler, _, client) = Create(Error("ThrottlingException", "Rate exceeded"), Answer(System.Net.HttpStatusCode.ServiceUnavailable, ""), Found);
+        using var _ = client;
+
+        var fields = await store.GetAsync(Key);
+
+        Assert.Equal("dp.st.scripted", fields!["access_token"]);
+        Assert.Equal(3, handler.Requests);
+    }
+
+    [Fact]
+    public async Task GetAsync_AlwaysThrottled_ThrowsUnavailableAfterConfiguredRetries()
+    {
+        var (store, handler, _, client) = Create(Error("ThrottlingException"));
+        using var _ = client;
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() => store.GetAsync(Key));
+
+        Assert.Equal(3, handler.Requests);
+        Assert.Contains("ThrottlingException", e.Message);
+    }
+}
