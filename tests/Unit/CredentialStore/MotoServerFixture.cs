@@ -43,6 +43,12 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// When set, moto lets this many requests through and then checks SigV4 signatures, access keys and
+    /// IAM policies for real (<c>INITIAL_NO_AUTH_ACTION_COUNT</c>); spend them on <see cref="CreateIamUserAsync"/>.
+    /// </summary>
+    public int? InitialNoAuthActionCount { get; init; }
+
     /// <summary>A key pair that moto accepts (it does not check signatures).</summary>
     public AWSCredentials Credentials { get; } = new BasicAWSCredentials(AccessKeyId, SecretAccessKey);
 
@@ -126,6 +132,11 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
             start.Environment.Remove(name);
         }
 
+        if (InitialNoAuthActionCount is { } count)
+        {
+            start.Environment["INITIAL_NO_AUTH_ACTION_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Remember(e.Data);
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);
@@ -161,6 +172,38 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
             }
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// Creates an IAM user allowed <paramref name="allowedActions"/> on every resource and returns its new
+    /// access key: three IAM calls, sent unsigned within <see cref="InitialNoAuthActionCount"/>.
+    /// </summary>
+    public async Task<BasicAWSCredentials> CreateIamUserAsync(params string[] allowedActions)
+    {
+        var user = "portal-" + Guid.NewGuid().ToString("N")[..8];
+        var policy = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Version = "2012-10-17",
+            Statement = new[] { new { Effect = "Allow", Action = allowedActions, Resource = "*" } },
+        });
+        await IamAsync(new() { ["Action"] = "CreateUser", ["UserName"] = user });
+        await IamAsync(new() { ["Action"] = "PutUserPolicy", ["UserName"] = user, ["PolicyName"] = "portal", ["PolicyDocument"] = policy });
+        var key = System.Xml.Linq.XDocument.Parse(await IamAsync(new() { ["Action"] = "CreateAccessKey", ["UserName"] = user }))
+            .Descendants().Where(e => e.Name.LocalName is "AccessKeyId" or "SecretAccessKey").ToDictionary(e => e.Name.LocalName, e => e.Value);
+        return new BasicAWSCredentials(key["AccessKeyId"], key["SecretAccessKey"]);
+    }
+
+    private async Task<string> IamAsync(Dictionary<string, string> form)
+    {
+        form["Version"] = "2010-05-08";
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(form) };
+        // Unchecked while the no-auth allowance lasts; moto reads the service (iam) from the credential scope.
+        request.Headers.TryAddWithoutValidation("Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDSETUP/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"IAM {form["Action"]} on moto failed: {body}");
     }
 
     /// <summary>Forgets every parameter (POST /moto-api/reset).</summary>

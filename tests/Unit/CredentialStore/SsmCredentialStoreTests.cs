@@ -433,3 +433,96 @@ public sealed class SsmCredentialStoreErrorTests
         Assert.Contains("ThrottlingException", e.Message);
     }
 }
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AwsEnvironmentCollection
+{
+    public const string Name = "AWS environment variables";
+}
+
+/// <summary>
+/// moto checking signatures, access keys and IAM policies for real, with credentials from the SDK's default
+/// chain (environment variables). Runs alone: it sets process variables.
+/// </summary>
+[Collection(AwsEnvironmentCollection.Name)]
+public sealed class SsmCredentialStoreAuthTests : IAsyncLifetime
+{
+    private static readonly string[] Names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
+    private readonly Dictionary<string, string?> _saved = Names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+    private readonly MotoServerFixture _moto = new() { InitialNoAuthActionCount = 3 };
+    private readonly CapturingLoggerFactory _logs = new();
+
+    public async Task InitializeAsync()
+    {
+        await _moto.InitializeAsync();
+        var key = await _moto.CreateIamUserAsync("ssm:GetParameter", "ssm:PutParameter", "ssm:AddTagsToResource");
+        var immutable = key.GetCredentials();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", immutable.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", immutable.SecretKey);
+        Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", null);
+        Environment.SetEnvironmentVariable("AWS_PROFILE", null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (name, value) in _saved)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+        await _moto.DisposeAsync();
+    }
+
+    /// <summary>The store as the portal registers it, with no <see cref="AWSCredentials"/> in the container.</summary>
+    private ServiceProvider Portal()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_moto.ConfigurationValues("/auth")).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_logs);
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Logger<>));
+        services.AddCredentialStore(configuration, Path.GetTempPath());
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task PutAndGet_DefaultChainKey_SignedRequestsAccepted()
+    {
+        await using var provider = Portal();
+        var store = provider.GetRequiredService<ICredentialStore>();
+        var key = CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+
+        await store.PutAsync(key, new Dictionary<string, string> { ["account_key"] = "signed-secret-marker" });
+
+        Assert.Equal("signed-secret-marker", (await store.GetAsync(key))!["account_key"]);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_PolicyWithoutDeleteParameter_LogsConfigurationErrorAndThrowsUnavailable()
+    {
+        await using var provider = Portal();
+        var store = provider.GetRequiredService<ICredentialStore>();
+        var key = CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+        await store.PutAsync(key, new Dictionary<string, string> { ["account_key"] = "kept-secret-marker" });
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() => store.DeleteAsync(key));
+
+        Assert.Contains("AccessDenied", e.Message);
+        Assert.Contains(_logs.Entries, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Text.Contains("configuration error"));
+        Assert.NotNull(await store.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task PutAsync_WrongSecretKey_LogsConfigurationErrorWithoutValue()
+    {
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "not-the-secret-key");
+        await using var provider = Portal();
+        var store = provider.GetRequiredService<ICredentialStore>();
+
+        var e = await Assert.ThrowsAsync<CredentialStoreUnavailableException>(() =>
+            store.PutAsync(CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid()), new Dictionary<string, string> { ["account_key"] = "unsigned-secret-marker" }));
+
+        Assert.Contains(_logs.Entries, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Text.Contains("configuration error"));
+        Assert.DoesNotContain("unsigned-secret-marker", e.ToString());
+        Assert.DoesNotContain("not-the-secret-key", e.ToString());
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("unsigned-secret-marker") || l.Contains("not-the-secret-key"));
+    }
+}
