@@ -110,7 +110,7 @@ public static class SsmRun
     /// <summary>moto loads its SSM backend on the first SSM call, which can take seconds; do it before any test times it.</summary>
     public static async Task WarmUpAsync(MotoServerFixture moto)
     {
-        using var store = moto.CreateStore("/warm-up");
+        var store = moto.CreateStore("/warm-up");
         await store.GetAsync(CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid()));
     }
 
@@ -121,7 +121,6 @@ public static class SsmRun
             options.Settings[k] = v;
         }
         options.Settings["CredentialStore:Ssm:MaxRetryAttempts"] = "1";
-        options.Settings["CredentialStore:Ssm:RetryBaseDelay"] = "00:00:00.020";
         options.Settings["CredentialStore:Ssm:RequestTimeout"] = "00:00:10";
         var previous = options.Services;
         options.Services = services =>

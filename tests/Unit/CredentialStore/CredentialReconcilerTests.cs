@@ -223,10 +223,4 @@ public sealed class SsmCredentialReconcilerTests : CredentialReconcilerTestsBase
     }
 
     protected override ICredentialStore Store => _store;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _store.Dispose();
-    }
 }

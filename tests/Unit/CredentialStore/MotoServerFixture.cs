@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
 using Dataraven.Core.CredentialStore.Ssm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,6 +34,7 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
     private readonly Queue<string> _output = new();
     private Process? _process;
     private Uri? _endpoint;
+    private IAmazonSimpleSystemsManagement? _client;
 
     /// <summary>The emulator's base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The moto server is not started (call InitializeAsync).");
@@ -40,6 +42,12 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
     public int Port => Endpoint.Port;
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// When set, moto lets this many requests through and then checks SigV4 signatures, access keys and
+    /// IAM policies for real (<c>INITIAL_NO_AUTH_ACTION_COUNT</c>); spend them on <see cref="CreateIamUserAsync"/>.
+    /// </summary>
+    public int? InitialNoAuthActionCount { get; init; }
 
     /// <summary>A key pair that moto accepts (it does not check signatures).</summary>
     public AWSCredentials Credentials { get; } = new BasicAWSCredentials(AccessKeyId, SecretAccessKey);
@@ -53,23 +61,31 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
         ["CredentialStore:Ssm:PathPrefix"] = pathPrefix,
     };
 
-    /// <summary>Options pointing at this emulator, with short retry delays for tests.</summary>
+    /// <summary>Options pointing at this emulator, with few retries for tests.</summary>
     public SsmCredentialStoreOptions Options(string pathPrefix = "/dataraven") => new()
     {
         ServiceUrl = Endpoint.ToString(),
         Region = Region,
         PathPrefix = pathPrefix,
         MaxRetryAttempts = 2,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>A store on this emulator (dispose it after use).</summary>
-    public SsmCredentialStore CreateStore(string pathPrefix = "/dataraven", ILoggerFactory? loggerFactory = null, Action<SsmCredentialStoreOptions>? configure = null)
+    /// <summary>An SDK client on this emulator with <see cref="Credentials"/> (the caller disposes it).</summary>
+    public IAmazonSimpleSystemsManagement CreateClient(SsmCredentialStoreOptions? options = null) =>
+        SsmRegistration.CreateClient(options ?? Options(), Credentials);
+
+    /// <summary>The fixture's own client (disposed with it), for stores and for looking at parameters directly.</summary>
+    public IAmazonSimpleSystemsManagement Client => _client ??= CreateClient();
+
+    /// <summary>A store on this emulator; <paramref name="configure"/> changes store settings (prefix, KMS key), not the client's.</summary>
+    public SsmCredentialStore CreateStore(string pathPrefix = "/dataraven", ILoggerFactory? loggerFactory = null,
+        Action<SsmCredentialStoreOptions>? configure = null, IAmazonSimpleSystemsManagement? client = null)
     {
         var options = Options(pathPrefix);
         configure?.Invoke(options);
-        return SsmCredentialStore.Create(options, AwsCredentialSource.From(Credentials), loggerFactory ?? NullLoggerFactory.Instance);
+        return new SsmCredentialStore(client ?? Client, Microsoft.Extensions.Options.Options.Create(options),
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SsmCredentialStore>());
     }
 
     public static string? FindExecutable()
@@ -116,6 +132,11 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
             start.Environment.Remove(name);
         }
 
+        if (InitialNoAuthActionCount is { } count)
+        {
+            start.Environment["INITIAL_NO_AUTH_ACTION_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Remember(e.Data);
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);
@@ -153,6 +174,38 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates an IAM user allowed <paramref name="allowedActions"/> on every resource and returns its new
+    /// access key: three IAM calls, sent unsigned within <see cref="InitialNoAuthActionCount"/>.
+    /// </summary>
+    public async Task<BasicAWSCredentials> CreateIamUserAsync(params string[] allowedActions)
+    {
+        var user = "portal-" + Guid.NewGuid().ToString("N")[..8];
+        var policy = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Version = "2012-10-17",
+            Statement = new[] { new { Effect = "Allow", Action = allowedActions, Resource = "*" } },
+        });
+        await IamAsync(new() { ["Action"] = "CreateUser", ["UserName"] = user });
+        await IamAsync(new() { ["Action"] = "PutUserPolicy", ["UserName"] = user, ["PolicyName"] = "portal", ["PolicyDocument"] = policy });
+        var key = System.Xml.Linq.XDocument.Parse(await IamAsync(new() { ["Action"] = "CreateAccessKey", ["UserName"] = user }))
+            .Descendants().Where(e => e.Name.LocalName is "AccessKeyId" or "SecretAccessKey").ToDictionary(e => e.Name.LocalName, e => e.Value);
+        return new BasicAWSCredentials(key["AccessKeyId"], key["SecretAccessKey"]);
+    }
+
+    private async Task<string> IamAsync(Dictionary<string, string> form)
+    {
+        form["Version"] = "2010-05-08";
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(form) };
+        // Unchecked while the no-auth allowance lasts; moto reads the service (iam) from the credential scope.
+        request.Headers.TryAddWithoutValidation("Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDSETUP/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"IAM {form["Action"]} on moto failed: {body}");
+    }
+
     /// <summary>Forgets every parameter (POST /moto-api/reset).</summary>
     public async Task ResetAsync()
     {
@@ -170,11 +223,16 @@ public sealed class MotoServerFixture : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync()
     {
-        Stop();
+        Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        _client?.Dispose();
+        _client = null;
+    }
 
     public string RecentOutput()
     {

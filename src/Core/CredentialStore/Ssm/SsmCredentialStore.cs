@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
+using Microsoft.Extensions.Options;
 
 namespace Dataraven.Core.CredentialStore.Ssm;
 
@@ -11,10 +13,11 @@ namespace Dataraven.Core.CredentialStore.Ssm;
 /// Credentials in AWS SSM Parameter Store: one SecureString parameter per vault connection or direct
 /// secret, named <c>{PathPrefix}/teams/{team_id}/vault-connections/{id}</c> or
 /// <c>{PathPrefix}/teams/{team_id}/secrets/{id}</c>, whose value is the credential fields as a JSON
-/// object. KMS encrypts (the configured key, else the account's default key). Values never reach a
-/// log line or an exception message; failures surface as <see cref="CredentialStoreUnavailableException"/>.
+/// object. KMS encrypts (the configured key, else the account's default key). The AWS SDK signs, retries
+/// and times out; this class decides names, tags and tiers, and turns failures into
+/// <see cref="CredentialStoreUnavailableException"/> without ever putting a value in a log or a message.
 /// </summary>
-public sealed class SsmCredentialStore : ICredentialStore, IDisposable
+public sealed class SsmCredentialStore : ICredentialStore
 {
     /// <summary>Above this many bytes a value needs the Advanced tier (Standard holds 4 KB).</summary>
     public const int StandardTierMaxBytes = 4096;
@@ -26,42 +29,24 @@ public sealed class SsmCredentialStore : ICredentialStore, IDisposable
     public const string KindTag = "dataraven:kind";
     public const string ObjectTag = "dataraven:object-id";
 
-    private readonly SsmClient _client;
+    private readonly IAmazonSimpleSystemsManagement _ssm;
     private readonly SsmCredentialStoreOptions _options;
     private readonly ILogger _logger;
     private readonly string _prefix;
-    private readonly IDisposable? _ownedHttpClient;
 
-    public SsmCredentialStore(SsmClient client, SsmCredentialStoreOptions options, ILogger<SsmCredentialStore> logger, IDisposable? ownedHttpClient = null)
+    public SsmCredentialStore(IAmazonSimpleSystemsManagement ssm, IOptions<SsmCredentialStoreOptions> options, ILogger<SsmCredentialStore> logger)
     {
-        _client = client;
-        _options = options;
+        _ssm = ssm;
+        _options = options.Value;
         _logger = logger;
-        _prefix = options.NormalizedPathPrefix();
-        _ownedHttpClient = ownedHttpClient;
+        _prefix = _options.NormalizedPathPrefix();
     }
-
-    /// <summary>A store with its own HttpClient (pooled connections recycled every few minutes, so DNS changes are seen).</summary>
-    public static SsmCredentialStore Create(SsmCredentialStoreOptions options, AwsCredentialSource credentials, ILoggerFactory loggerFactory, TimeProvider? time = null)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            // Each attempt has its own timeout (RequestTimeout); this only bounds a whole call.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        var logger = loggerFactory.CreateLogger<SsmCredentialStore>();
-        var client = new SsmClient(http, options, credentials, logger, time);
-        return new SsmCredentialStore(client, options, logger, http);
-    }
-
-    public SsmClient Client => _client;
 
     /// <summary>The parameter name of <paramref name="key"/>: <c>{PathPrefix}/{key.RelativePath}</c>.</summary>
     public string ParameterName(CredentialKey key) => _prefix + "/" + key.RelativePath;
 
     public async Task PutAsync(CredentialKey key, IReadOnlyDictionary<string, string> fields, CancellationToken ct = default)
     {
-        var name = ParameterName(key);
         var value = JsonSerializer.Serialize(fields);
         var size = Encoding.UTF8.GetByteCount(value);
         if (size > AdvancedTierMaxBytes)
@@ -73,67 +58,54 @@ public sealed class SsmCredentialStore : ICredentialStore, IDisposable
 
         // SSM refuses Tags together with Overwrite=true: create with tags first, and when the
         // parameter already exists overwrite it without tags (its tags from creation stay).
-        var create = BasePutPayload(name, value);
-        create["Overwrite"] = false;
-        create["Tier"] = advanced ? "Advanced" : "Standard";
-        create["Tags"] = new JsonArray(
-            Tag(TeamTag, key.TeamId.ToString("D")),
-            Tag(KindTag, key.Kind == CredentialOwnerKind.VaultConnection ? "vault-connection" : "secret"),
-            Tag(ObjectTag, key.ObjectId.ToString("D")));
+        var create = PutRequest(key, value);
+        create.Overwrite = false;
+        create.Tier = advanced ? ParameterTier.Advanced : ParameterTier.Standard;
+        create.Tags =
+        [
+            new Tag { Key = TeamTag, Value = key.TeamId.ToString("D") },
+            new Tag { Key = KindTag, Value = key.Kind == CredentialOwnerKind.VaultConnection ? "vault-connection" : "secret" },
+            new Tag { Key = ObjectTag, Value = key.ObjectId.ToString("D") },
+        ];
         try
         {
-            await CallAsync("PutParameter", create, key, ct);
+            await CallAsync("PutParameter", key, () => _ssm.PutParameterAsync(create, ct));
             return;
         }
-        catch (SsmApiException e) when (e.ErrorCode == "ParameterAlreadyExists")
+        catch (ParameterAlreadyExistsException)
         {
-        }
-        catch (SsmApiException e)
-        {
-            throw Unavailable("PutParameter", key, e);
         }
 
-        var overwrite = BasePutPayload(name, value);
-        overwrite["Overwrite"] = true;
-        if (advanced)
-        {
-            overwrite["Tier"] = "Advanced";
-        }
         // A small value leaves Tier out: SSM cannot move an Advanced parameter back to Standard,
         // and without Tier it keeps the parameter's tier.
-        try
+        var overwrite = PutRequest(key, value);
+        overwrite.Overwrite = true;
+        if (advanced)
         {
-            await CallAsync("PutParameter", overwrite, key, ct);
+            overwrite.Tier = ParameterTier.Advanced;
         }
-        catch (SsmApiException e)
-        {
-            throw Unavailable("PutParameter", key, e);
-        }
+        await CallAsync("PutParameter", key, () => _ssm.PutParameterAsync(overwrite, ct));
     }
 
     public async Task<IReadOnlyDictionary<string, string>?> GetAsync(CredentialKey key, CancellationToken ct = default)
     {
-        JsonElement response;
+        GetParameterResponse response;
         try
         {
-            response = await CallAsync("GetParameter", new JsonObject { ["Name"] = ParameterName(key), ["WithDecryption"] = true }, key, ct);
+            response = await CallAsync("GetParameter", key,
+                () => _ssm.GetParameterAsync(new GetParameterRequest { Name = ParameterName(key), WithDecryption = true }, ct));
         }
-        catch (SsmApiException e) when (e.ErrorCode == "ParameterNotFound")
+        catch (ParameterNotFoundException)
         {
             return null;
-        }
-        catch (SsmApiException e)
-        {
-            throw Unavailable("GetParameter", key, e);
         }
 
         try
         {
-            var value = response.GetProperty("Parameter").GetProperty("Value").GetString();
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(value ?? "")
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(response.Parameter?.Value ?? "")
                 ?? throw new JsonException();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException)
         {
             // No inner exception: a parser message could quote part of the value.
             throw new CredentialStoreUnavailableException($"The stored credential {key} is not a JSON object of fields.");
@@ -144,121 +116,93 @@ public sealed class SsmCredentialStore : ICredentialStore, IDisposable
     {
         try
         {
-            await CallAsync("DeleteParameter", new JsonObject { ["Name"] = ParameterName(key) }, key, ct);
+            await CallAsync("DeleteParameter", key,
+                () => _ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = ParameterName(key) }, ct));
         }
-        catch (SsmApiException e) when (e.ErrorCode == "ParameterNotFound")
+        catch (ParameterNotFoundException)
         {
             // Already gone: deleting is done.
-        }
-        catch (SsmApiException e)
-        {
-            throw Unavailable("DeleteParameter", key, e);
         }
     }
 
     public async IAsyncEnumerable<CredentialKey> ListAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
-        var path = _prefix.Length == 0 ? "/" : _prefix;
-        string? nextToken = null;
+        var request = new GetParametersByPathRequest
+        {
+            Path = _prefix.Length == 0 ? "/" : _prefix,
+            Recursive = true,
+            WithDecryption = false,
+            MaxResults = 10,
+        };
         do
         {
-            var request = new JsonObject
+            var page = await CallAsync("GetParametersByPath", null, () => _ssm.GetParametersByPathAsync(request, ct));
+            foreach (var parameter in page.Parameters ?? [])
             {
-                ["Path"] = path,
-                ["Recursive"] = true,
-                ["WithDecryption"] = false,
-                ["MaxResults"] = 10,
-            };
-            if (nextToken is not null)
-            {
-                request["NextToken"] = nextToken;
-            }
-            JsonElement page;
-            try
-            {
-                page = await CallAsync("GetParametersByPath", request, null, ct);
-            }
-            catch (SsmApiException e)
-            {
-                throw Unavailable("GetParametersByPath", null, e);
-            }
-
-            if (page.TryGetProperty("Parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var parameter in parameters.EnumerateArray())
+                if (parameter.Name is { } name
+                    && name.StartsWith(_prefix + "/", StringComparison.Ordinal)
+                    && CredentialKey.TryParse(name[(_prefix.Length + 1)..], out var key)
+                    && ParameterName(key) == name)
                 {
-                    if (parameter.TryGetProperty("Name", out var n) && n.GetString() is { } name
-                        && name.StartsWith(_prefix + "/", StringComparison.Ordinal)
-                        && CredentialKey.TryParse(name[(_prefix.Length + 1)..], out var key)
-                        && ParameterName(key) == name)
-                    {
-                        yield return key;
-                    }
+                    yield return key;
                 }
             }
-            nextToken = page.TryGetProperty("NextToken", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() is { Length: > 0 } s
-                ? s
-                : null;
+            request.NextToken = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
         }
-        while (nextToken is not null);
+        while (request.NextToken is not null);
     }
 
-    public void Dispose() => _ownedHttpClient?.Dispose();
-
-    private JsonObject BasePutPayload(string name, string value)
+    private PutParameterRequest PutRequest(CredentialKey key, string value) => new()
     {
-        var payload = new JsonObject
-        {
-            ["Name"] = name,
-            ["Value"] = value,
-            ["Type"] = "SecureString",
-        };
-        if (!string.IsNullOrWhiteSpace(_options.KmsKeyId))
-        {
-            payload["KeyId"] = _options.KmsKeyId.Trim();
-        }
-        return payload;
-    }
-
-    private static JsonObject Tag(string key, string value) => new() { ["Key"] = key, ["Value"] = value };
+        Name = ParameterName(key),
+        Value = value,
+        Type = ParameterType.SecureString,
+        KeyId = string.IsNullOrWhiteSpace(_options.KmsKeyId) ? null : _options.KmsKeyId.Trim(),
+    };
 
     /// <summary>
-    /// One SSM call. Service errors come back as <see cref="SsmApiException"/> for the caller to
-    /// interpret (ParameterNotFound...); configuration errors are logged here; transport failures and
-    /// missing AWS credentials become <see cref="CredentialStoreUnavailableException"/>.
+    /// One SDK call (signed, retried and timed out by the SDK). ParameterNotFound and ParameterAlreadyExists
+    /// reach the caller, which knows what they mean; every other failure becomes
+    /// <see cref="CredentialStoreUnavailableException"/>. SDK exceptions are never kept as inner exceptions:
+    /// their messages are SSM's, and a validation message can echo the value sent.
     /// </summary>
-    private async Task<JsonElement> CallAsync(string operation, JsonObject payload, CredentialKey? key, CancellationToken ct)
+    private async Task<T> CallAsync<T>(string operation, CredentialKey? key, Func<Task<T>> call)
     {
         try
         {
-            return await _client.SendAsync(operation, payload, ct);
+            return await call();
         }
-        catch (SsmApiException e) when (e.IsConfigurationError)
+        catch (AmazonServiceException e) when (e is ParameterNotFoundException or ParameterAlreadyExistsException)
+        {
+            throw;
+        }
+        catch (AmazonServiceException e) when (SsmErrors.IsConfigurationError(e))
         {
             _logger.LogError(
-                "SSM credential store configuration error: {Operation} on {Target} was refused with {ErrorCode} (HTTP {Status}). "
+                "SSM credential store configuration error: {Operation} on {Target} was refused with {Reason}. "
                 + "Check the AWS credentials, the IAM permissions on the parameter path and the KMS key (CredentialStore:Ssm:KmsKeyId).",
-                operation, Target(key), e.ErrorCode, (int)e.StatusCode);
+                operation, Target(key), SsmErrors.Describe(e));
             throw new CredentialStoreUnavailableException(
-                $"The SSM credential store refused {operation} for {Target(key)} ({e.ErrorCode}): check the AWS credentials, IAM permissions and KMS key.", e);
+                $"The SSM credential store refused {operation} for {Target(key)} ({SsmErrors.Describe(e)}): check the AWS credentials, IAM permissions and KMS key.");
         }
-        catch (AwsCredentialsUnavailableException e)
+        catch (Exception e) when (SsmErrors.IsUnreachable(e) && e is not OperationCanceledException { CancellationToken.IsCancellationRequested: true })
         {
-            _logger.LogError("SSM credential store configuration error: {Reason}", e.Message);
-            throw new CredentialStoreUnavailableException($"The SSM credential store has no AWS credentials: {e.Message}", e);
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
-        {
-            _logger.LogWarning("SSM {Operation} on {Target} failed after retries: {Reason}.", operation, Target(key), SsmClient.Describe(e));
+            _logger.LogWarning("SSM {Operation} on {Target} failed after the SDK's retries: {Reason}.", operation, Target(key), SsmErrors.Describe(e));
             throw new CredentialStoreUnavailableException(
-                $"The SSM credential store at {_client.Endpoint.GetLeftPart(UriPartial.Authority)} could not be reached ({SsmClient.Describe(e)}).", e);
+                $"The SSM credential store could not be reached for {operation} ({SsmErrors.Describe(e)}).");
         }
-    }
-
-    private CredentialStoreUnavailableException Unavailable(string operation, CredentialKey? key, SsmApiException e)
-    {
-        _logger.LogWarning("SSM {Operation} on {Target} failed: {ErrorCode} (HTTP {Status}).", operation, Target(key), e.ErrorCode, (int)e.StatusCode);
-        return new CredentialStoreUnavailableException($"The SSM credential store failed {operation} for {Target(key)} ({e.ErrorCode}).", e);
+        catch (AmazonServiceException e)
+        {
+            _logger.LogWarning("SSM {Operation} on {Target} failed: {Reason}.", operation, Target(key), SsmErrors.Describe(e));
+            throw new CredentialStoreUnavailableException($"The SSM credential store failed {operation} for {Target(key)} ({SsmErrors.Describe(e)}).");
+        }
+        catch (AmazonClientException e)
+        {
+            // Raised before any request, e.g. no credentials in the SDK's default chain; its message names
+            // the sources it tried, never key material.
+            _logger.LogError("SSM credential store configuration error: {Operation} could not be sent: {Reason}", operation, e.Message);
+            throw new CredentialStoreUnavailableException($"The SSM credential store could not send {operation}: {e.Message}");
+        }
     }
 
     private string Target(CredentialKey? key) => key is { } k ? ParameterName(k) : (_prefix.Length == 0 ? "/" : _prefix);
