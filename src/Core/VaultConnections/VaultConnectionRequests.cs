@@ -25,13 +25,11 @@ public sealed class CreateVaultConnectionRequest
     public string? ProjectId { get; set; }
     public string? Environment { get; set; }
 
-    /// <summary>Infisical only; null means <see cref="DefaultSecretPath"/>.</summary>
+    /// <summary>Infisical only; null means the catalog's default, <c>/</c>.</summary>
     public string? SecretPath { get; set; }
 
     /// <summary>Check the credentials against the provider before storing. Null counts as true.</summary>
     public bool? Verify { get; set; } = true;
-
-    public const string DefaultSecretPath = "/";
 
     /// <summary>A provider-specific value by its wire name, for the rules and forms that the catalog drives.</summary>
     public string? Value(string field) => field switch
