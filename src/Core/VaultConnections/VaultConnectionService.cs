@@ -3,9 +3,11 @@ using Dataraven.Core.CredentialStore;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
+using Dataraven.Core.VaultConnections.Catalog;
 using Dataraven.Core.VaultProviders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using F = Dataraven.Core.VaultConnections.VaultConnectionFields;
 
 namespace Dataraven.Core.VaultConnections;
 
@@ -55,7 +57,7 @@ public sealed class VaultConnectionService(
             return validation.ToValidationProblem();
         }
         VaultTypes.TryParse(request.VaultType, out var type);
-        return await providers.VerifyAsync(type, SettingsOf(type, request), CredentialsOf(type, request), ct);
+        return await providers.VerifyAsync(type, SettingsOf(type, request), CredentialsOf(type, request.Value), ct);
     }
 
     public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
@@ -85,7 +87,7 @@ public sealed class VaultConnectionService(
         }
 
         var settings = SettingsOf(type, request);
-        var credentials = CredentialsOf(type, request);
+        var credentials = CredentialsOf(type, request.Value);
         var verify = request.Verify ?? true;
         if (verify)
         {
@@ -202,9 +204,7 @@ public sealed class VaultConnectionService(
         {
             return validation.ToValidationProblem();
         }
-        var credentials = connection.VaultType == VaultType.Infisical
-            ? new Dictionary<string, string> { ["client_id"] = request.ClientId!.Trim(), ["client_secret"] = request.ClientSecret! }
-            : new Dictionary<string, string> { ["access_token"] = request.AccessToken!.Trim() };
+        var credentials = CredentialsOf(connection.VaultType, request.Value);
         var check = await providers.VerifyAsync(connection.VaultType, SettingsOf(connection), credentials, ct);
         if (ProblemOf(check) is { } problem)
         {
@@ -246,22 +246,19 @@ public sealed class VaultConnectionService(
         return Done.Instance;
     }
 
-    internal static VaultConnectionSettings SettingsOf(VaultType type, CreateVaultConnectionRequest r) => type switch
-    {
-        VaultType.Doppler => new VaultConnectionSettings(Project: r.Project!.Trim(), Config: r.Config!.Trim()),
-        VaultType.Infisical => new VaultConnectionSettings(ProjectId: r.ProjectId!.Trim(), Environment: r.Environment!.Trim(),
-            SecretPath: string.IsNullOrEmpty(r.SecretPath) ? CreateVaultConnectionRequest.DefaultSecretPath : r.SecretPath.Trim()),
-        _ => new VaultConnectionSettings(),
-    };
-
     public static VaultConnectionSettings SettingsOf(VaultConnection c) =>
         new(c.Project, c.Config, c.ProjectId, c.Environment, c.SecretPath);
 
-    private static Dictionary<string, string> CredentialsOf(VaultType type, CreateVaultConnectionRequest r) => type switch
+    private static VaultConnectionSettings SettingsOf(VaultType type, CreateVaultConnectionRequest r)
     {
-        VaultType.Infisical => new() { ["client_id"] = r.ClientId!.Trim(), ["client_secret"] = r.ClientSecret! },
-        _ => new() { ["access_token"] = r.AccessToken!.Trim() },
-    };
+        var values = VaultProviderCatalog.Get(type).Settings.ToDictionary(f => f.WireName, f => f.Normalize(r.Value(f.WireName)));
+        return new VaultConnectionSettings(values.GetValueOrDefault(F.Project), values.GetValueOrDefault(F.Config),
+            values.GetValueOrDefault(F.ProjectId), values.GetValueOrDefault(F.Environment), values.GetValueOrDefault(F.SecretPath));
+    }
+
+    /// <summary>The provider's credential fields as the credential store keeps them (validated, so none is null).</summary>
+    private static Dictionary<string, string> CredentialsOf(VaultType type, Func<string, string?> valueOf) =>
+        VaultProviderCatalog.Get(type).Credentials.ToDictionary(f => f.WireName, f => f.Normalize(valueOf(f.WireName))!);
 
     private static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
     {

@@ -1,3 +1,5 @@
+using Dataraven.Core.VaultConnections.Catalog;
+
 namespace Dataraven.Core.VaultConnections;
 
 public enum VaultType
@@ -14,34 +16,20 @@ public enum VaultConnectionStatus
     Failing,
 }
 
+/// <summary>The catalog's answers for the enum stored on a connection.</summary>
 public static class VaultTypes
 {
-    public static readonly IReadOnlyList<VaultType> All = [VaultType.OnePassword, VaultType.Doppler, VaultType.Infisical];
+    public static readonly IReadOnlyList<VaultType> All = VaultProviderCatalog.All.Select(p => p.Type).ToArray();
 
-    public static string ToWire(this VaultType type) => type switch
-    {
-        VaultType.OnePassword => "onepassword",
-        VaultType.Doppler => "doppler",
-        VaultType.Infisical => "infisical",
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
-    };
+    public static string ToWire(this VaultType type) => VaultProviderCatalog.Get(type).WireName;
 
-    public static string DisplayName(this VaultType type) => type switch
-    {
-        VaultType.OnePassword => "1Password",
-        VaultType.Doppler => "Doppler",
-        VaultType.Infisical => "Infisical",
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
-    };
+    public static string DisplayName(this VaultType type) => VaultProviderCatalog.Get(type).DisplayName;
 
     public static bool TryParse(string? value, out VaultType type)
     {
-        foreach (var t in All)
-        {
-            if (t.ToWire() == value) { type = t; return true; }
-        }
-        type = default;
-        return false;
+        var provider = VaultProviderCatalog.Find(value);
+        type = provider?.Type ?? default;
+        return provider is not null;
     }
 
     public static string ToWire(this VaultConnectionStatus status) => status.ToString().ToLowerInvariant();
