@@ -249,6 +249,15 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, document.StatusCode);
     }
 
+    [Fact]
+    public async Task ApiKeysPage_LinksToTheApiReference()
+    {
+        var team = await _portal.CreateTeamAsync("Docs " + Guid.NewGuid().ToString("N")[..8]);
+        var browser = await SignedInClient.CreateAsync(_portal, team.OwnerEmail);
+        var html = await browser.GetStringAsync("/api-keys");
+        Assert.Matches(@"<a href=""/api-docs""[^>]*>API reference</a>", html);
+    }
+
     private static string[] CodesOf(JsonObject responses, int status, string operation)
     {
         var content = responses[status.ToString()]?["content"];
