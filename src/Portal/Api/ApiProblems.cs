@@ -9,19 +9,7 @@ public static class ApiProblems
 {
     public const string UpgradeUrl = "/plan";
 
-    public static int StatusOf(Problem problem) => problem switch
-    {
-        ValidationProblem => StatusCodes.Status400BadRequest,
-        NotFoundProblem => StatusCodes.Status404NotFound,
-        ForbiddenRoleProblem or TierLimitProblem => StatusCodes.Status403Forbidden,
-        NameConflictProblem or InUseProblem => StatusCodes.Status409Conflict,
-        PayloadTooLargeProblem => StatusCodes.Status413PayloadTooLarge,
-        ProviderRejectedProblem => StatusCodes.Status422UnprocessableEntity,
-        ProviderUnreachableProblem => StatusCodes.Status502BadGateway,
-        UnauthenticatedProblem => StatusCodes.Status401Unauthorized,
-        MethodNotAllowedProblem => StatusCodes.Status405MethodNotAllowed,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+    public static int StatusOf(Problem problem) => ApiErrors.Find(problem.Code)?.Status ?? StatusCodes.Status500InternalServerError;
 
     public static IResult ToResult(this Problem problem)
     {
@@ -86,6 +74,37 @@ public static class ApiProblems
             return Results.Json(body, ApiJson.Options, statusCode: 201).ExecuteAsync(httpContext);
         }
     }
+}
+
+/// <summary>An error the API answers with: its machine-readable code and its HTTP status.</summary>
+public sealed record ApiError(string Code, int Status);
+
+/// <summary>
+/// Every error code of the API and its status, in one table: <see cref="ApiProblems.StatusOf"/> answers with it
+/// and the endpoints declare theirs from it, so the OpenAPI document lists exactly what the API sends.
+/// </summary>
+public static class ApiErrors
+{
+    public static readonly ApiError ValidationFailed = new("validation_failed", StatusCodes.Status400BadRequest);
+    public static readonly ApiError Unauthenticated = new("unauthenticated", StatusCodes.Status401Unauthorized);
+    public static readonly ApiError ForbiddenRole = new("forbidden_role", StatusCodes.Status403Forbidden);
+    public static readonly ApiError TierLimitReached = new("tier_limit_reached", StatusCodes.Status403Forbidden);
+    public static readonly ApiError NotFound = new("not_found", StatusCodes.Status404NotFound);
+    public static readonly ApiError MethodNotAllowed = new("method_not_allowed", StatusCodes.Status405MethodNotAllowed);
+    public static readonly ApiError NameConflict = new("name_conflict", StatusCodes.Status409Conflict);
+    public static readonly ApiError InUse = new("in_use", StatusCodes.Status409Conflict);
+    public static readonly ApiError PayloadTooLarge = new("payload_too_large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly ApiError ProviderRejected = new("provider_rejected", StatusCodes.Status422UnprocessableEntity);
+    public static readonly ApiError ProviderUnreachable = new("provider_unreachable", StatusCodes.Status502BadGateway);
+    public static readonly ApiError Internal = new("internal_error", StatusCodes.Status500InternalServerError);
+
+    public static readonly IReadOnlyList<ApiError> All =
+    [
+        ValidationFailed, Unauthenticated, ForbiddenRole, TierLimitReached, NotFound, MethodNotAllowed,
+        NameConflict, InUse, PayloadTooLarge, ProviderRejected, ProviderUnreachable, Internal,
+    ];
+
+    public static ApiError? Find(string code) => All.FirstOrDefault(e => e.Code == code);
 }
 
 public sealed record UnauthenticatedProblem()

@@ -14,10 +14,13 @@ public sealed record SecretResponse(
     IReadOnlyList<FieldMappingResponse> FieldMappings, IReadOnlyList<string> CredentialFields,
     DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy)
 {
+    public const string DirectSource = "direct";
+    public const string VaultSource = "vault";
+
     public static SecretResponse From(SecretDetails d)
     {
         var s = d.Secret;
-        return new(s.Id, s.TeamId, s.Name, s.Description, s.SecretType, s.AuthMethod, s.IsDirect ? "direct" : "vault",
+        return new(s.Id, s.TeamId, s.Name, s.Description, s.SecretType, s.AuthMethod, s.IsDirect ? DirectSource : VaultSource,
             s.VaultConnectionId, d.VaultConnectionName, d.VaultType?.ToWire(),
             s.FieldMappings.Select(m => new FieldMappingResponse(m.FieldName, m.Reference)).ToList(),
             s.IsDirect ? s.CredentialFields : s.FieldMappings.Select(m => m.FieldName).ToList(),
@@ -35,8 +38,10 @@ public static class SecretEndpoints
                 await WithBody<CreateSecretRequest>(http, ct, async body =>
                     (await service.CreateAsync(http.Actor(), body, ct)).ToResult(s =>
                         ApiProblems.Created($"{http.Request.Path.Value!.TrimEnd('/')}/{s.Secret.Id}", SecretResponse.From(s)))))
-            .Accepts<CreateSecretRequest>("application/json")
-            .Produces<SecretResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
+            .AcceptsJson<CreateSecretRequest>()
+            .Produces<SecretResponse>(StatusCodes.Status201Created)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NotFound, ApiErrors.NameConflict,
+                ApiErrors.ProviderUnreachable)
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
         group.MapGet("/", async (HttpContext http, SecretService service, CancellationToken ct) =>
@@ -47,18 +52,21 @@ public static class SecretEndpoints
         group.MapGet("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
                 await WithId(id, async guid => (await service.GetAsync(http.Actor(), guid, ct)).ToResult(s => ApiProblems.Ok(SecretResponse.From(s)))))
             .Produces<SecretResponse>()
+            .ProducesErrors(ApiErrors.NotFound)
             .WithSummary("Get a secret (never its values)");
 
         group.MapPatch("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
                 await WithId(id, guid => WithBody<UpdateSecretRequest>(http, ct, async body =>
                     (await service.UpdateAsync(http.Actor(), guid, body, ct)).ToResult(s => ApiProblems.Ok(SecretResponse.From(s))))))
-            .Accepts<UpdateSecretRequest>("application/json")
+            .AcceptsJson<UpdateSecretRequest>()
             .Produces<SecretResponse>()
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict, ApiErrors.ProviderUnreachable)
             .WithSummary("Update a secret: credentials only for direct secrets, field_mappings only for vault secrets");
 
         group.MapDelete("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
                 await WithId(id, async guid => (await service.DeleteAsync(http.Actor(), guid, ct)).ToResult(_ => Results.NoContent())))
             .Produces(StatusCodes.Status204NoContent)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable)
             .WithSummary("Delete a secret and its stored credentials");
     }
 }

@@ -42,8 +42,9 @@ public static class TeamEndpoints
             return created.ToResult(c => ApiProblems.Created($"{http.Request.Path}/{c.Key.Id}",
                 new ApiKeyCreatedResponse(c.Key.Id, c.Key.Name, c.Key.Role.ToWire(), c.Plaintext, c.Key.CreatedAt)));
         })
-        .Accepts<CreateApiKeyRequest>("application/json")
+        .AcceptsJson<CreateApiKeyRequest>()
         .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
+        .ProducesErrors(ApiErrors.ForbiddenRole)
         .WithSummary("Create an API key (the key is in this answer only)");
 
         keys.MapGet("/", async (HttpContext http, ApiKeyService service, CancellationToken ct) =>
@@ -56,6 +57,7 @@ public static class TeamEndpoints
                 ? (await service.DeleteAsync(http.Actor(), keyId, ct)).ToResult(_ => Results.NoContent())
                 : new Core.Common.NotFoundProblem("API key").ToResult())
         .Produces(StatusCodes.Status204NoContent)
+        .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound)
         .WithSummary("Delete an API key");
 
         team.MapGet("/usage", async (HttpContext http, TierLimits limits, CancellationToken ct) =>
@@ -74,8 +76,9 @@ public static class TeamEndpoints
             return (await limits.ChangeTierAsync(http.Actor(), body.Value!.Tier, ct)).ToResult(r => ApiProblems.Ok(UsageResponse.From(r)));
         })
         .WithTags("Plan")
-        .Accepts<ChangeTierRequest>("application/json")
+        .AcceptsJson<ChangeTierRequest>()
         .Produces<UsageResponse>()
+        .ProducesErrors(ApiErrors.ForbiddenRole)
         .WithSummary("Change the tier (Owners only)");
     }
 }

@@ -32,10 +32,10 @@ public static class VaultConnectionEndpoints
                 await WithBody<CreateVaultConnectionRequest>(http, ct, async body =>
                     (await service.CreateAsync(http.Actor(), body, ct)).ToResult(c =>
                         ApiProblems.Created($"{http.Request.Path.Value!.TrimEnd('/')}/{c.Connection.Id}", VaultConnectionResponse.From(c)))))
-            .Accepts<CreateVaultConnectionRequest>("application/json")
+            .AcceptsJson<CreateVaultConnectionRequest>()
             .Produces<VaultConnectionResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NameConflict,
+                ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable)
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
         group.MapGet("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
@@ -51,26 +51,30 @@ public static class VaultConnectionEndpoints
         group.MapPatch("/{id}", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
                 await WithId(id, guid => WithBody<UpdateVaultConnectionRequest>(http, ct, async body =>
                     (await service.UpdateAsync(http.Actor(), guid, body, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c))))))
-            .Accepts<UpdateVaultConnectionRequest>("application/json")
+            .AcceptsJson<UpdateVaultConnectionRequest>()
             .Produces<VaultConnectionResponse>()
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict)
             .WithSummary("Rename a vault connection or change its description");
 
         group.MapDelete("/{id}", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
                 await WithId(id, async guid => (await service.DeleteAsync(http.Actor(), guid, ct)).ToResult(_ => Results.NoContent())))
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.InUse, ApiErrors.ProviderUnreachable)
             .WithSummary("Delete a vault connection and its stored credentials (409 in_use while secrets use it)");
 
         group.MapPost("/{id}/verify", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
                 await WithId(id, async guid => (await service.VerifyAsync(http.Actor(), guid, ct))
                     .ToResult(v => ApiProblems.Ok(new VerifyResponse(v.Verified, v.Error, v.CheckedAt)))))
             .Produces<VerifyResponse>()
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable)
             .WithSummary("Check the stored credentials with the provider and update the status");
 
         group.MapPost("/{id}/rotate", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
                 await WithId(id, guid => WithBody<RotateVaultConnectionRequest>(http, ct, async body =>
                     (await service.RotateAsync(http.Actor(), guid, body, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c))))))
-            .Accepts<RotateVaultConnectionRequest>("application/json")
-            .Produces<VaultConnectionResponse>().ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AcceptsJson<RotateVaultConnectionRequest>()
+            .Produces<VaultConnectionResponse>()
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable)
             .WithSummary("Replace the connection's credentials (checked with the provider first; on failure the old ones stay)");
     }
 

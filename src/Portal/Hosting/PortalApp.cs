@@ -2,6 +2,7 @@ using Dataraven.Core;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Api;
+using Dataraven.Portal.Api.OpenApi;
 using Dataraven.Portal.Auth;
 using Dataraven.Portal.Components;
 using Microsoft.AspNetCore.DataProtection;
@@ -40,7 +41,7 @@ public static class PortalApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
         builder.Services.AddScoped<PortalSession>();
-        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddPortalOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddDataProtection()
             .SetApplicationName("DataRaven.Portal")
@@ -71,12 +72,12 @@ public static class PortalApp
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapOpenApiDocument("/openapi/v1.json");
-        var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery();
+        app.MapPortalOpenApi();
+        var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
+            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound);
         team.MapTeamEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
-        OpenApiEnums.Register();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
@@ -122,7 +123,8 @@ public sealed class FirstRunRedirect(RequestDelegate next)
         var path = context.Request.Path;
         if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") &&
             !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") &&
-            !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !Path.HasExtension(path.Value))
+            !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments(PortalOpenApi.ReferencePath) &&
+            !Path.HasExtension(path.Value))
         {
             _hasUsers = await teams.AnyUserExistsAsync(context.RequestAborted);
             if (!_hasUsers)

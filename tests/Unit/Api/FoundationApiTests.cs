@@ -239,19 +239,6 @@ public sealed class FoundationApiTests(LocalApiPortal fixture) : IClassFixture<L
         Assert.Contains("Page not found", await page.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task OpenApiDocument_DescribesV1Endpoints()
-    {
-        var doc = await (await _portal.CreateClient().GetAsync("/openapi/v1.json")).AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("3.0.1", (string?)doc["openapi"]);
-        var paths = doc["paths"]!.AsObject();
-        Assert.NotNull(paths["/v1/teams/{team_id}/api-keys"]!["post"]!["requestBody"]);
-        Assert.NotNull(paths["/v1/teams/{team_id}/api-keys/{id}"]!["delete"]);
-        Assert.NotNull(paths["/v1/teams/{team_id}/usage"]!["get"]);
-        Assert.NotNull(paths["/v1/teams/{team_id}/tier"]!["put"]);
-        Assert.Equal("bearer", (string?)doc["components"]!["securitySchemes"]!["bearer"]!["scheme"]);
-    }
-
     private async Task<string> ReadDatabaseAsync()
     {
         await using var scope = _portal.Services.CreateAsyncScope();
