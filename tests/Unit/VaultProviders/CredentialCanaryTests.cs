@@ -23,7 +23,7 @@ public sealed class CredentialCanaryTests
     {
         await using var fake = await FakeDopplerServer.StartAsync();
         fake.AcceptToken(DopplerToken, "backend", "dev");
-        fake.EchoTokenInErrors = true;
+        fake.EchoToken = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(dopplerUrl: fake.BaseUrl, overrides: CanaryTimeouts);
         var client = host.Clients.Get(VaultType.Doppler);
         var messages = new List<string?>();
@@ -53,7 +53,7 @@ public sealed class CredentialCanaryTests
     {
         await using var fake = await FakeInfisicalServer.StartAsync();
         fake.AddClient(InfisicalClientId, InfisicalClientSecret, "proj", "dev");
-        fake.EchoCredentialsInErrors = true;
+        fake.EchoCredentials = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(infisicalUrl: fake.BaseUrl, overrides: CanaryTimeouts);
         var client = host.Clients.Get(VaultType.Infisical);
         var messages = new List<string?>();
@@ -87,7 +87,7 @@ public sealed class CredentialCanaryTests
     public async Task VerifyAsync_AllOnePasswordOutcomes_CanaryTokenInNoMessageOrLog()
     {
         using var op = FakeOpCli.Create(OpToken);
-        op.EchoTokenInErrors = true;
+        op.EchoToken = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(opCliPath: op.CliPath);
         var client = host.Clients.Get(VaultType.OnePassword);
         var messages = new List<string?>();

@@ -1,5 +1,6 @@
 using System.Net;
 using Dataraven.Core.VaultProviders;
+using Dataraven.Tests.Fakes;
 
 namespace Dataraven.Tests.Unit.VaultProviders;
 
@@ -27,6 +28,48 @@ public sealed class ProviderMessagesTests
     public void Sanitize_Credentials_Redacted(string input, string expected)
     {
         Assert.Equal(expected, ProviderMessages.Sanitize(input, ["my-secret-value", null, ""]));
+    }
+
+    private static readonly string[] EchoCredentials =
+    [
+        "dp.st.prd.Kq7Wz2Lm9Xv4Rt8Yh3Jn",            // Doppler service token
+        "ops_eyJzaWduSW5BZGRyZXNzIjoibXkuMXBhc3N3",   // 1Password service account token
+        "3f6c2a9e-1b4d-4e8f-9a7c-5d2e8b1f4c60",      // Infisical client id
+        "iNf1s1cal-Cl1ent-Secr3t-Qw8Zx",             // Infisical client secret
+    ];
+
+    public static TheoryData<string, CredentialEcho> EchoCases()
+    {
+        var cases = new TheoryData<string, CredentialEcho>();
+        foreach (var credential in EchoCredentials)
+        {
+            foreach (var echo in CredentialEchoes.Leaking) cases.Add(credential, echo);
+        }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(EchoCases))]
+    public void Sanitize_EchoedCredentialInAnyForm_NoSixCharacterFragmentLeft(string credential, CredentialEcho echo)
+    {
+        var input = $"Invalid Auth token: {echo.Apply(credential)} (request 42)";
+
+        var result = ProviderMessages.Sanitize(input, [credential, "unrelated-other-value"]);
+
+        Assert.Null(CredentialEchoes.FindFragment(result, [credential]));
+        Assert.StartsWith("Invalid Auth token: ", result);
+        Assert.EndsWith("(request 42)", result);
+    }
+
+    [Theory]
+    [InlineData("abcdefghij", "shares abcde and fghij only", "shares abcde and fghij only")]
+    [InlineData("abcdefghij", "shares bcdefg", "shares ***")]
+    [InlineData("abcdefghij", "shares BCDEFG", "shares ***")]
+    [InlineData("abcdefghij", "xxDEFGHIJyy and cdefgh", "xx***yy and ***")]
+    [InlineData("abc", "short abc credential", "short *** credential")]
+    public void Sanitize_CredentialFragments_SixOrMoreCharactersInAnyCaseRemoved(string credential, string input, string expected)
+    {
+        Assert.Equal(expected, ProviderMessages.Sanitize(input, [credential]));
     }
 
     [Fact]
