@@ -11,12 +11,12 @@ namespace Dataraven.Tests.Unit.VaultProviders;
 public sealed class CredentialCanaryTests
 {
     private const string DopplerToken = "dp.st.dev.CANARYdoppler7f3a9c";
-    private const string InfisicalClientId = "CANARYinfisicalClientId4d2e";
-    private const string InfisicalClientSecret = "CANARYinfisicalSecret8b1f";
+    private const string InfisicalClientId = "CANARYq7Wz2Lm9Xv4d2e"; // no English words: any 6 characters of a credential are removed
+    private const string InfisicalClientSecret = "CANARYk8Rt3Yh6Jn8b1f";
     private const string OpToken = "ops_CANARYonepassword5e6d";
 
     // The hang step ends after 2.5 s overall instead of the default 5 s.
-    private static Dictionary<string, string?> CanaryTimeouts => new() { ["Vaults:TotalTimeoutSeconds"] = "2.5" };
+    private static Dictionary<string, string?> CanaryTimeouts => new() { ["Vaults:TimeoutSeconds"] = "2.5" };
 
     [Fact]
     public async Task VerifyAsync_AllDopplerOutcomes_CanaryTokenInNoMessageOrLog()

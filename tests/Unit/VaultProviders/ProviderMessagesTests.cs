@@ -20,7 +20,7 @@ public sealed class ProviderMessagesTests
 
     [Theory]
     [InlineData("bad token my-secret-value here", "bad token *** here")]
-    [InlineData("my-secret-valuemy-secret-value", "******")]
+    [InlineData("my-secret-valuemy-secret-value", "***")]
     [InlineData("split my-secret-\u0007value", "split ***")]
     [InlineData("token dp.st.prd.abcDEF123 refused", "token *** refused")]
     [InlineData("token ops_abcDEF123 refused", "token *** refused")]
@@ -108,27 +108,8 @@ public sealed class ProviderMessagesTests
 
 public sealed class ProviderHttpTests
 {
-    private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
     [Theory]
-    [InlineData(null, null, null)]
-    [InlineData(1, null, 1.0)]
-    [InlineData(120, null, 30.0)]
-    [InlineData(null, 5, 5.0)]
-    [InlineData(null, -10, 0.0)]
-    [InlineData(null, 3600, 30.0)]
-    public void RetryAfterDelay_Header_DeltaOrDateCapped(int? deltaSeconds, int? dateOffsetSeconds, double? expectedSeconds)
-    {
-        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
-        if (deltaSeconds is { } delta) response.Headers.RetryAfter = new(TimeSpan.FromSeconds(delta));
-        if (dateOffsetSeconds is { } offset) response.Headers.RetryAfter = new(Now.AddSeconds(offset));
-
-        var delay = ProviderHttp.RetryAfterDelay(response, TimeSpan.FromSeconds(30), Now);
-
-        Assert.Equal(expectedSeconds is { } s ? TimeSpan.FromSeconds(s) : null, delay);
-    }
-
-    [Theory]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
     [InlineData(HttpStatusCode.TooManyRequests, true)]
     [InlineData(HttpStatusCode.InternalServerError, true)]
     [InlineData(HttpStatusCode.BadGateway, true)]
@@ -136,7 +117,7 @@ public sealed class ProviderHttpTests
     [InlineData(HttpStatusCode.Unauthorized, false)]
     [InlineData(HttpStatusCode.NotFound, false)]
     [InlineData(HttpStatusCode.OK, false)]
-    public void IsTransient_Status_OnlyThrottlingAndServerErrors(HttpStatusCode status, bool expected)
+    public void IsTransient_Status_OnlyTimeoutThrottlingAndServerErrors(HttpStatusCode status, bool expected)
     {
         Assert.Equal(expected, ProviderHttp.IsTransient(status));
     }
