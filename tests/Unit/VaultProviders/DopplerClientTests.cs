@@ -125,6 +125,19 @@ public sealed class DopplerClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VerifyAsync_MaxRetriesZero_ServerErrorNotRetried()
+    {
+        _fake.FailNext(1, FakeFailure.ServerError);
+        _host.Dispose();
+        _host = new ProviderTestHost(dopplerUrl: _fake.BaseUrl, overrides: new Dictionary<string, string?> { ["Vaults:MaxRetries"] = "0" });
+
+        var check = await VerifyAsync(Token);
+
+        Assert.Equal(ProviderOutcome.Unreachable, check.Outcome);
+        Assert.Equal([500], _fake.Requests.Select(r => r.StatusCode));
+    }
+
+    [Fact]
     public async Task VerifyAsync_ServerErrorOnce_RetriesThenOk()
     {
         _fake.FailNext(1, FakeFailure.ServerError);
