@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Dataraven.Core.VaultProviders;
 
@@ -19,15 +18,12 @@ public sealed class DopplerClient : IVaultProviderClient
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly VaultProviderOptions _options;
     private readonly ILogger<DopplerClient> _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public DopplerClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<DopplerClient> logger,
-        TimeProvider? timeProvider = null)
+    public DopplerClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<DopplerClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _logger = logger;
-        _pipeline = ProviderHttp.BuildPipeline(_options, "Doppler", logger, timeProvider);
     }
 
     public VaultType VaultType => VaultType.Doppler;
@@ -44,12 +40,12 @@ public sealed class DopplerClient : IVaultProviderClient
             return new ProviderCheck(ProviderOutcome.Rejected, "Doppler needs a project and a config.");
         }
 
-        string?[] secrets = [token];
+        string?[] secrets = [.. credentials.Values];
         var url = ProviderHttp.BuildUrl(_options.Doppler.BaseUrl,
             $"/v3/configs/config?project={Uri.EscapeDataString(settings.Project)}&config={Uri.EscapeDataString(settings.Config)}");
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
-        using var result = await ProviderHttp.SendAsync(_pipeline, client, () =>
+        using var result = await ProviderHttp.SendAsync(client, () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -59,8 +55,8 @@ public sealed class DopplerClient : IVaultProviderClient
 
         var check = await ClassifyAsync(result, secrets, ct).ConfigureAwait(false);
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
-            "Doppler verification: {Outcome} (HTTP {Status}, {Attempts} attempt(s)): {Message}",
-            check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, result.Attempts, check.Message ?? "ok");
+            "Doppler verification: {Outcome} (HTTP {Status}): {Message}",
+            check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, check.Message ?? "ok");
         return check;
     }
 
@@ -84,7 +80,7 @@ public sealed class DopplerClient : IVaultProviderClient
                 new ProviderCheck(ProviderOutcome.Rejected, $"Doppler project or config not found (HTTP {status}){suffix}"),
             _ when ProviderHttp.IsTransient(response.StatusCode) =>
                 new ProviderCheck(ProviderOutcome.Unreachable,
-                    $"Doppler is unavailable (HTTP {status} after {result.Attempts} attempt(s)){suffix}"),
+                    $"Doppler is unavailable (HTTP {status}){suffix}"),
             _ when status is >= 400 and < 500 =>
                 new ProviderCheck(ProviderOutcome.Rejected, $"Doppler refused the request (HTTP {status}){suffix}"),
             _ => new ProviderCheck(ProviderOutcome.Unreachable, $"Doppler answered unexpectedly (HTTP {status}){suffix}"),

@@ -6,7 +6,6 @@ using System.Text.Json.Serialization;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Dataraven.Core.VaultProviders;
 
@@ -23,15 +22,12 @@ public sealed class InfisicalClient : IVaultProviderClient
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly VaultProviderOptions _options;
     private readonly ILogger<InfisicalClient> _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public InfisicalClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<InfisicalClient> logger,
-        TimeProvider? timeProvider = null)
+    public InfisicalClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<InfisicalClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _logger = logger;
-        _pipeline = ProviderHttp.BuildPipeline(_options, "Infisical", logger, timeProvider);
     }
 
     public VaultType VaultType => VaultType.Infisical;
@@ -49,13 +45,13 @@ public sealed class InfisicalClient : IVaultProviderClient
             return new ProviderCheck(ProviderOutcome.Rejected, "Infisical needs a project id and an environment.");
         }
 
-        var secrets = new List<string?> { clientId, clientSecret };
+        List<string?> secrets = [.. credentials.Values];
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
         // 1. Login.
         var loginUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl, "/api/v1/auth/universal-auth/login");
         string? accessToken;
-        using (var login = await ProviderHttp.SendAsync(_pipeline, client, () => new HttpRequestMessage(HttpMethod.Post, loginUrl)
+        using (var login = await ProviderHttp.SendAsync(client, () => new HttpRequestMessage(HttpMethod.Post, loginUrl)
                {
                    Content = JsonContent.Create(new LoginRequest(clientId, clientSecret)),
                }, secrets, ct).ConfigureAwait(false))
@@ -78,7 +74,7 @@ public sealed class InfisicalClient : IVaultProviderClient
         var secretsUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
             $"/api/v3/secrets/raw?workspaceId={Uri.EscapeDataString(settings.ProjectId)}" +
             $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}");
-        using var read = await ProviderHttp.SendAsync(_pipeline, client, () =>
+        using var read = await ProviderHttp.SendAsync(client, () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, secretsUrl);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -90,8 +86,8 @@ public sealed class InfisicalClient : IVaultProviderClient
     private ProviderCheck Log(ProviderCheck check, string step, ProviderHttpResult result)
     {
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
-            "Infisical verification ({Step}): {Outcome} (HTTP {Status}, {Attempts} attempt(s)): {Message}",
-            step, check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, result.Attempts, check.Message ?? "ok");
+            "Infisical verification ({Step}): {Outcome} (HTTP {Status}): {Message}",
+            step, check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, check.Message ?? "ok");
         return check;
     }
 
@@ -123,7 +119,7 @@ public sealed class InfisicalClient : IVaultProviderClient
                 new ProviderCheck(ProviderOutcome.Rejected, $"Infisical rejected the client id/secret (HTTP {status}){suffix}"),
             _ when ProviderHttp.IsTransient(response.StatusCode) =>
                 new ProviderCheck(ProviderOutcome.Unreachable,
-                    $"Infisical is unavailable (HTTP {status} after {result.Attempts} attempt(s)){suffix}"),
+                    $"Infisical is unavailable (HTTP {status}){suffix}"),
             // A 404 at login means the base URL does not point at Infisical: an operator problem, not the user's.
             _ => new ProviderCheck(ProviderOutcome.Unreachable,
                 $"Infisical login answered unexpectedly (HTTP {status}); check Vaults:Infisical:BaseUrl{suffix}"),
@@ -150,7 +146,7 @@ public sealed class InfisicalClient : IVaultProviderClient
                     $"Infisical project or environment not found, or no access to it (HTTP {status}){suffix}"),
             _ when ProviderHttp.IsTransient(response.StatusCode) =>
                 new ProviderCheck(ProviderOutcome.Unreachable,
-                    $"Infisical is unavailable (HTTP {status} after {result.Attempts} attempt(s)){suffix}"),
+                    $"Infisical is unavailable (HTTP {status}){suffix}"),
             _ when status is >= 400 and < 500 =>
                 new ProviderCheck(ProviderOutcome.Rejected, $"Infisical refused the request (HTTP {status}){suffix}"),
             _ => new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical answered unexpectedly (HTTP {status}){suffix}"),

@@ -44,16 +44,15 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
             return new ProviderCheck(ProviderOutcome.Rejected, "1Password needs an access_token (a service account token, ops_...).");
         }
 
-        var check = await RunAsync(token, ct).ConfigureAwait(false);
+        var check = await RunAsync(token, [.. credentials.Values], ct).ConfigureAwait(false);
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
             "1Password verification: {Outcome}: {Message}", check.Outcome, check.Message ?? "ok");
         return check;
     }
 
-    private async Task<ProviderCheck> RunAsync(string token, CancellationToken ct)
+    private async Task<ProviderCheck> RunAsync(string token, string?[] secrets, CancellationToken ct)
     {
         var cliPath = string.IsNullOrWhiteSpace(_options.OnePassword.CliPath) ? OnePasswordProviderOptions.DefaultCliPath : _options.OnePassword.CliPath;
-        string?[] secrets = [token];
 
         var psi = new ProcessStartInfo(cliPath)
         {

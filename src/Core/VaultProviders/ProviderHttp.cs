@@ -1,136 +1,115 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Dataraven.Core.VaultProviders;
 
-/// <summary>The outcome of one resilient HTTP call: a final response, or why there is none.</summary>
+/// <summary>The outcome of one provider HTTP call: a final response, or why there is none.</summary>
 internal sealed class ProviderHttpResult : IDisposable
 {
     public HttpResponseMessage? Response { get; init; }
 
-    /// <summary>Sanitized reason when <see cref="Response"/> is null (timeout, connection failure).</summary>
+    /// <summary>Sanitized reason when <see cref="Response"/> is null (timeout, connection failure, redirect).</summary>
     public string? Failure { get; init; }
-
-    public int Attempts { get; init; }
 
     public void Dispose() => Response?.Dispose();
 }
 
 /// <summary>
-/// Polly.Core pipeline shared by the HTTP providers: overall timeout, then retries with exponential backoff
-/// and jitter on 429, 5xx, connection errors and attempt timeouts (honouring <c>Retry-After</c>, capped),
-/// then a per-attempt timeout.
+/// The HTTP providers' named clients: the standard resilience handler (total timeout, retries with exponential
+/// backoff and jitter on transient failures honouring <c>Retry-After</c>, circuit breaker, attempt timeout) set from
+/// <see cref="VaultProviderOptions"/>, over a primary handler that never follows redirects.
 /// </summary>
 public static class ProviderHttp
 {
-    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(VaultProviderOptions options, string provider, ILogger logger,
-        TimeProvider? timeProvider = null)
+    internal static void AddProviderHttpClient(this IServiceCollection services, string name)
     {
-        var time = timeProvider ?? TimeProvider.System;
-        var maxRetryAfter = options.MaxRetryAfter;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        // The handler's total timeout bounds the call; HttpClient's own 100 s default would only fight it.
+        services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            // A redirect would carry the credential (a POSTed client secret, even) to whatever origin it names.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
+                Configure(resilience, sp.GetRequiredService<IOptions<VaultProviderOptions>>().Value));
+    }
 
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = options.TotalTimeout,
-            OnTimeout = args =>
-            {
-                logger.LogWarning("{Provider} call timed out after {TimeoutMs} ms (all attempts)", provider, (int)args.Timeout.TotalMilliseconds);
-                return default;
-            },
-        });
+    internal static void Configure(HttpStandardResilienceOptions resilience, VaultProviderOptions options)
+    {
+        resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
+        resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
 
-        if (options.MaxRetries > 0)
+        var retry = resilience.Retry;
+        retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
+        if (options.MaxRetries <= 0) retry.ShouldHandle = _ => PredicateResult.False();
+        retry.Delay = options.RetryBaseDelay;
+        var cap = options.MaxRetryAfter;
+        retry.MaxDelay = cap;
+        // The standard generator reads Retry-After; Polly does not apply MaxDelay to it, so a provider could ask for hours.
+        var retryAfter = retry.DelayGenerator;
+        if (retryAfter is not null)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            retry.DelayGenerator = async args =>
             {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = maxRetryAfter > TimeSpan.Zero ? maxRetryAfter : null,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => IsTransient(r.StatusCode)),
-                DelayGenerator = args =>
-                    new ValueTask<TimeSpan?>(args.Outcome.Result is { } response
-                        ? RetryAfterDelay(response, maxRetryAfter, time.GetUtcNow())
-                        : null),
-                OnRetry = args =>
-                {
-                    var reason = args.Outcome.Result is { } r
-                        ? $"HTTP {(int)r.StatusCode}"
-                        : args.Outcome.Exception?.GetType().Name ?? "unknown";
-                    logger.LogWarning("{Provider} attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms",
-                        provider, args.AttemptNumber + 1, reason, (int)args.RetryDelay.TotalMilliseconds);
-                    return default;
-                },
-            });
+                var delay = await retryAfter(args).ConfigureAwait(false);
+                return delay > cap ? cap : delay;
+            };
         }
 
-        builder.AddTimeout(options.AttemptTimeout);
-        return builder.Build();
+        var sampling = options.AttemptTimeout * 2;
+        if (resilience.CircuitBreaker.SamplingDuration < sampling) resilience.CircuitBreaker.SamplingDuration = sampling;
     }
 
-    /// <summary>429 and 5xx are worth another attempt.</summary>
-    public static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    /// <summary>
-    /// The delay a response's <c>Retry-After</c> asks for (delta seconds or HTTP date), capped at <paramref name="cap"/>;
-    /// null when the header is absent so the exponential backoff applies.
-    /// </summary>
-    public static TimeSpan? RetryAfterDelay(HttpResponseMessage response, TimeSpan cap, DateTimeOffset now)
+    /// <summary>408, 429 and 5xx are worth another attempt (the standard handler's own rule).</summary>
+    public static bool IsTransient(HttpStatusCode status)
     {
-        var header = response.Headers.RetryAfter;
-        if (header is null) return null;
-
-        TimeSpan? delay = header.Delta ?? (header.Date is { } date ? date - now : null);
-        if (delay is null) return null;
-        if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
-        return delay > cap ? cap : delay;
+        using var response = new HttpResponseMessage(status);
+        return HttpClientResiliencePredicates.IsTransient(Outcome.FromResult(response));
     }
 
-    /// <summary>Sends through the pipeline; a fresh request per attempt. Timeouts and connection failures become <see cref="ProviderHttpResult.Failure"/>.</summary>
-    internal static async Task<ProviderHttpResult> SendAsync(ResiliencePipeline<HttpResponseMessage> pipeline, HttpClient client,
-        Func<HttpRequestMessage> requestFactory, IEnumerable<string?> credentials, CancellationToken ct)
+    /// <summary>Sends one request through the client's handlers. Timeouts, connection failures and redirects become <see cref="ProviderHttpResult.Failure"/>.</summary>
+    internal static async Task<ProviderHttpResult> SendAsync(HttpClient client, Func<HttpRequestMessage> requestFactory,
+        IEnumerable<string?> credentials, CancellationToken ct)
     {
-        var attempts = 0;
         try
         {
-            var response = await pipeline.ExecuteAsync(async token =>
+            using var request = requestFactory();
+            var response = await client.SendAsync(request, ct).ConfigureAwait(false);
+            if ((int)response.StatusCode is >= 300 and < 400)
             {
-                Interlocked.Increment(ref attempts);
-                using var request = requestFactory();
-                return await client.SendAsync(request, token).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-            return new ProviderHttpResult { Response = response, Attempts = attempts };
+                var status = (int)response.StatusCode;
+                response.Dispose();
+                return Fail($"answered with a redirect (HTTP {status}), which the portal does not follow; check the configured base URL");
+            }
+            return new ProviderHttpResult { Response = response };
         }
         catch (TimeoutRejectedException)
         {
-            return new ProviderHttpResult { Failure = $"did not answer in time ({attempts} attempt(s))", Attempts = attempts };
+            return Fail("did not answer in time");
+        }
+        catch (BrokenCircuitException)
+        {
+            return Fail("failed repeatedly, so calls are paused for a few seconds");
         }
         catch (HttpRequestException ex)
         {
-            return new ProviderHttpResult
-            {
-                Failure = $"could not be reached ({ProviderMessages.Sanitize(ex.Message, credentials)})",
-                Attempts = attempts,
-            };
+            return Fail($"could not be reached ({ProviderMessages.Sanitize(ex.Message, credentials)})");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new ProviderHttpResult { Failure = $"did not answer in time ({attempts} attempt(s))", Attempts = attempts };
+            return Fail("did not answer in time");
         }
         catch (Exception ex) when (ex is UriFormatException or InvalidOperationException or NotSupportedException)
         {
             // A relative or malformed Vaults:*:BaseUrl: an operator problem, reported without the URL's query.
-            return new ProviderHttpResult { Failure = "could not be called: the configured base URL is invalid", Attempts = attempts };
+            return Fail("could not be called: the configured base URL is invalid");
         }
     }
+
+    private static ProviderHttpResult Fail(string failure) => new() { Failure = failure };
 
     internal static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, IEnumerable<string?> credentials, CancellationToken ct)
     {

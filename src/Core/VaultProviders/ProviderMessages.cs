@@ -5,28 +5,42 @@ using System.Text.RegularExpressions;
 namespace Dataraven.Core.VaultProviders;
 
 /// <summary>
-/// Makes provider-supplied text safe to show and log: trimmed, control characters removed, whitespace
-/// collapsed, every presented credential value (and anything shaped like a provider token) replaced by
-/// <c>***</c>, truncated to <see cref="MaxLength"/> characters.
+/// Makes provider-supplied text safe to show, store and log: control characters removed, whitespace collapsed, every
+/// piece of 6 or more characters of any submitted credential removed whatever its case (a provider may echo a token
+/// upper-cased, without its prefix, truncated or inside a longer word), anything shaped like a provider token removed,
+/// truncated to <see cref="MaxLength"/> characters. Each removed run becomes <c>***</c>.
 /// </summary>
 public static partial class ProviderMessages
 {
     public const int MaxLength = 300;
     public const string Redacted = "***";
 
+    /// <summary>The shortest piece of a credential that is removed; shorter ones are too common to tell from ordinary words.</summary>
+    public const int FragmentLength = 6;
+
     public static string Sanitize(string? message, IEnumerable<string?>? credentials = null)
     {
         if (string.IsNullOrEmpty(message)) return string.Empty;
 
-        var secrets = (credentials ?? [])
-            .Where(s => !string.IsNullOrEmpty(s))
-            .Select(s => s!)
-            .Distinct(StringComparer.Ordinal)
-            .OrderByDescending(s => s.Length)
-            .ToList();
+        var secrets = (credentials ?? []).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        // Cleaning can join the pieces of a credential split by control characters, so redact the cleaned text,
+        // looking for the credentials both as submitted and as cleaning would leave them.
+        secrets.AddRange(secrets.Select(Clean).ToList());
 
-        var text = Redact(message, secrets);
+        var text = Redact(Clean(message), secrets);
+        text = TokenShape().Replace(text, Redacted);
 
+        if (text.Length > MaxLength)
+        {
+            var cut = MaxLength - 1;
+            if (char.IsHighSurrogate(text[cut - 1])) cut--;
+            text = text[..cut] + "…";
+        }
+        return text;
+    }
+
+    private static string Clean(string text)
+    {
         var sb = new StringBuilder(text.Length);
         var lastWasSpace = false;
         foreach (var c in text)
@@ -42,27 +56,47 @@ public static partial class ProviderMessages
                 lastWasSpace = false;
             }
         }
-
-        // Removing control characters may have joined the pieces of a credential: redact again.
-        text = Redact(sb.ToString().Trim(), secrets);
-        text = TokenShape().Replace(text, Redacted);
-
-        if (text.Length > MaxLength)
-        {
-            var cut = MaxLength - 1;
-            if (char.IsHighSurrogate(text[cut - 1])) cut--;
-            text = text[..cut] + "…";
-        }
-        return text;
+        return sb.ToString().Trim();
     }
 
+    /// <summary>
+    /// Marks every character covered by a <see cref="FragmentLength"/>-character window of a credential (ignoring case):
+    /// a run of such windows is any longer piece of it too. Credentials shorter than a window are matched whole.
+    /// </summary>
     private static string Redact(string text, List<string> secrets)
     {
+        if (secrets.Count == 0) return text;
+
+        var windows = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hidden = new bool[text.Length];
         foreach (var secret in secrets)
         {
-            text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+            if (secret.Length >= FragmentLength)
+            {
+                for (var i = 0; i + FragmentLength <= secret.Length; i++) windows.Add(secret.Substring(i, FragmentLength));
+                continue;
+            }
+            if (secret.Length == 0) continue;
+            for (var at = text.IndexOf(secret, StringComparison.OrdinalIgnoreCase); at >= 0;
+                 at = text.IndexOf(secret, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                Array.Fill(hidden, true, at, secret.Length);
+            }
         }
-        return text;
+
+        var lookup = windows.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i + FragmentLength <= text.Length; i++)
+        {
+            if (lookup.Contains(text.AsSpan(i, FragmentLength))) Array.Fill(hidden, true, i, FragmentLength);
+        }
+
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!hidden[i]) sb.Append(text[i]);
+            else if (i == 0 || !hidden[i - 1]) sb.Append(Redacted);
+        }
+        return sb.ToString();
     }
 
     /// <summary>Doppler service/personal/CLI tokens, 1Password service account tokens, JWTs (Infisical access tokens).</summary>

@@ -42,11 +42,9 @@ public static class VaultProviderServiceCollectionExtensions
     {
         services.AddOptions<VaultProviderOptions>().Bind(configuration.GetSection(VaultProviderOptions.SectionName));
         services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
 
-        // Polly does the timeouts; HttpClient's own 100 s timeout would fight it.
-        services.AddHttpClient(DopplerClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient(InfisicalClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddProviderHttpClient(DopplerClient.HttpClientName);
+        services.AddProviderHttpClient(InfisicalClient.HttpClientName);
 
         services.TryAddSingleton<DopplerClient>();
         services.TryAddSingleton<InfisicalClient>();

@@ -2,7 +2,7 @@ namespace Dataraven.Core.VaultProviders;
 
 /// <summary>
 /// Provider settings, bound from the configuration section <c>Vaults</c>
-/// (e.g. <c>Vaults:Doppler:BaseUrl</c>, <c>Vaults:AttemptTimeoutSeconds</c>).
+/// (e.g. <c>Vaults:Doppler:BaseUrl</c>, <c>Vaults:TimeoutSeconds</c>).
 /// </summary>
 public sealed class VaultProviderOptions
 {
@@ -14,13 +14,21 @@ public sealed class VaultProviderOptions
 
     public OnePasswordProviderOptions OnePassword { get; set; } = new();
 
-    /// <summary>Timeout of one HTTP attempt (<c>Vaults:AttemptTimeoutSeconds</c>, default 10).</summary>
+    public const double DefaultTimeoutSeconds = 15;
+
+    /// <summary>
+    /// The whole provider call including every retry and backoff (<c>Vaults:TimeoutSeconds</c>, default 15).
+    /// <c>Vaults:TotalTimeoutSeconds</c>, its earlier name, still applies when this key is not set.
+    /// </summary>
+    public double? TimeoutSeconds { get; set; }
+
+    /// <summary>Earlier name of <see cref="TimeoutSeconds"/>.</summary>
+    public double? TotalTimeoutSeconds { get; set; }
+
+    /// <summary>Timeout of one HTTP attempt (<c>Vaults:AttemptTimeoutSeconds</c>, default 10; never more than the whole call).</summary>
     public double AttemptTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Timeout of one provider call including all retries (<c>Vaults:TotalTimeoutSeconds</c>, default 60).</summary>
-    public double TotalTimeoutSeconds { get; set; } = 60;
-
-    /// <summary>Retries after the first attempt on 429, 5xx, connection errors and attempt timeouts (<c>Vaults:MaxRetries</c>, default 3; 0 disables).</summary>
+    /// <summary>Retries after the first attempt on 408, 429, 5xx, connection errors and attempt timeouts (<c>Vaults:MaxRetries</c>, default 3; 0 disables).</summary>
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>Base delay of the exponential backoff, with jitter (<c>Vaults:RetryBaseDelaySeconds</c>, default 1).</summary>
@@ -29,9 +37,9 @@ public sealed class VaultProviderOptions
     /// <summary>Upper bound for a provider's <c>Retry-After</c> and for any backoff delay (<c>Vaults:MaxRetryAfterSeconds</c>, default 30).</summary>
     public double MaxRetryAfterSeconds { get; set; } = 30;
 
-    internal TimeSpan AttemptTimeout => Clamp(AttemptTimeoutSeconds, 0.01, 86_400);
+    internal TimeSpan TotalTimeout => Clamp(TimeoutSeconds ?? TotalTimeoutSeconds ?? DefaultTimeoutSeconds, 0.01, 86_400);
 
-    internal TimeSpan TotalTimeout => Clamp(TotalTimeoutSeconds, 0.01, 86_400);
+    internal TimeSpan AttemptTimeout => TimeSpan.FromTicks(Math.Min(Clamp(AttemptTimeoutSeconds, 0.01, 86_400).Ticks, TotalTimeout.Ticks));
 
     internal TimeSpan RetryBaseDelay => Clamp(RetryBaseDelaySeconds, 0, 86_400);
 

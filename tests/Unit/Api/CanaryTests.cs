@@ -34,9 +34,9 @@ public sealed class CanaryTests : IAsyncLifetime
         _fakes.Doppler.AcceptToken(RotatedToken, ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig);
         _fakes.Op.AcceptedToken = OnePasswordToken;
         _fakes.Infisical.AddClient(CanaryClientId, InfisicalSecret, ProviderFakes.InfisicalProjectId, ProviderFakes.InfisicalEnvironment);
-        _fakes.Doppler.EchoTokenInErrors = true;
-        _fakes.Infisical.EchoCredentialsInErrors = true;
-        _fakes.Op.EchoTokenInErrors = true;
+        _fakes.Doppler.EchoToken = CredentialEcho.Verbatim;
+        _fakes.Infisical.EchoCredentials = CredentialEcho.Verbatim;
+        _fakes.Op.EchoToken = CredentialEcho.Verbatim;
         var options = new TestPortalOptions { Logger = _logs };
         _fakes.Configure(options);
         _portal = await TestPortal.StartAsync(options);

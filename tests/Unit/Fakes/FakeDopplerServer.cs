@@ -25,8 +25,8 @@ public sealed class FakeDopplerServer : FakeProviderServer
         return server;
     }
 
-    /// <summary>When true, the 401 message repeats the presented token (a badly behaved provider; for sanitizer tests).</summary>
-    public bool EchoTokenInErrors { get; set; }
+    /// <summary>How the 401 message repeats the presented token (a badly behaved provider; for sanitizer tests).</summary>
+    public CredentialEcho EchoToken { get; set; }
 
     /// <summary>Accept <paramref name="token"/> for these configs of <paramref name="project"/>.</summary>
     public FakeDopplerServer AcceptToken(string token, string project, params string[] configs)
@@ -92,7 +92,7 @@ public sealed class FakeDopplerServer : FakeProviderServer
         var token = BearerToken(context);
         if (token is null || !_tokens.TryGetValue(token, out var configs) && !_forbiddenTokens.ContainsKey(token))
         {
-            var message = EchoTokenInErrors && token is not null ? $"Invalid Auth token: {token}" : "Invalid Auth token";
+            var message = EchoToken != CredentialEcho.None && token is not null ? $"Invalid Auth token: {EchoToken.Apply(token)}" : "Invalid Auth token";
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, message);
             return null;
         }

@@ -29,8 +29,8 @@ public sealed class FakeInfisicalServer : FakeProviderServer
         return server;
     }
 
-    /// <summary>When true, the 401 login message repeats the presented client id and secret (for sanitizer tests).</summary>
-    public bool EchoCredentialsInErrors { get; set; }
+    /// <summary>How the 401 login message repeats the presented client id and secret (for sanitizer tests).</summary>
+    public CredentialEcho EchoCredentials { get; set; }
 
     /// <summary>Access tokens issued so far (the client must redact them too).</summary>
     public IReadOnlyCollection<string> IssuedAccessTokens => _accessTokens.Keys.ToArray();
@@ -71,8 +71,8 @@ public sealed class FakeInfisicalServer : FakeProviderServer
             }
             if (!_clients.TryGetValue(clientId, out var grant) || grant.ClientSecret != clientSecret)
             {
-                var message = EchoCredentialsInErrors
-                    ? $"Invalid credentials for client {clientId} with secret {clientSecret}"
+                var message = EchoCredentials != CredentialEcho.None
+                    ? $"Invalid credentials for client {EchoCredentials.Apply(clientId)} with secret {EchoCredentials.Apply(clientSecret)}"
                     : "Invalid credentials";
                 await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, message, "Unauthorized");
                 return;

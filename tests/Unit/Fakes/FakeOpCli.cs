@@ -70,17 +70,21 @@ public sealed class FakeOpCli : IDisposable
         set => File.WriteAllText(ModeFile, value.ToString().ToLowerInvariant());
     }
 
-    /// <summary>When true, the authentication error repeats the presented token (a badly behaved CLI; for sanitizer tests).</summary>
-    public bool EchoTokenInErrors
+    /// <summary>
+    /// How the authentication error repeats the presented token (a badly behaved CLI; for sanitizer tests). The script
+    /// applies the same forms as <see cref="CredentialEchoes.Apply"/>, in bash.
+    /// </summary>
+    public CredentialEcho EchoToken
     {
-        get => File.Exists(Path.Combine(Directory, "echo"));
+        get => File.Exists(EchoFile) ? Enum.Parse<CredentialEcho>(File.ReadAllText(EchoFile).Trim(), ignoreCase: true) : CredentialEcho.None;
         set
         {
-            var path = Path.Combine(Directory, "echo");
-            if (value) File.WriteAllText(path, "1");
-            else File.Delete(path);
+            if (value == CredentialEcho.None) File.Delete(EchoFile);
+            else File.WriteAllText(EchoFile, value.ToString().ToLowerInvariant());
         }
     }
+
+    private string EchoFile => Path.Combine(Directory, "echo");
 
     /// <summary>The arguments of the last run, one per line as recorded; empty if it never ran.</summary>
     public IReadOnlyList<string> ReadArgv() =>
@@ -112,9 +116,19 @@ public sealed class FakeOpCli : IDisposable
         MODE="$(cat "$DIR/mode.txt")"
         ACCEPTED="$(cat "$DIR/accepted_token.txt")"
         NOW="$(date -u '+%Y/%m/%d %H:%M:%S')"
+        echoed() {
+          T="${OP_SERVICE_ACCOUNT_TOKEN:-}"
+          case "$(cat "$DIR/echo")" in
+            verbatim) printf '%s' "$T" ;;
+            uppercase) printf '%s' "${T^^}" ;;
+            withoutprefix) printf '%s' "${T#ops_}" ;;
+            truncated) printf '%s' "${T:0:$(( ${#T} * 2 / 3 ))}" ;;
+            embedded) printf 'auth%sed' "$T" ;;
+          esac
+        }
         reject() {
           if [ -f "$DIR/echo" ]; then
-            echo "[ERROR] $NOW authentication failed: invalid service account token '${OP_SERVICE_ACCOUNT_TOKEN:-}': unauthorized" >&2
+            echo "[ERROR] $NOW authentication failed: invalid service account token '$(echoed)': unauthorized" >&2
           else
             echo "[ERROR] $NOW failed to sign in: authentication failed: invalid service account token: unauthorized" >&2
           fi

@@ -23,6 +23,12 @@ public enum FakeFailure
 
     /// <summary>No answer for <see cref="FakeProviderServer.HangDuration"/> (past any client timeout).</summary>
     Hang,
+
+    /// <summary>
+    /// <see cref="FakeProviderServer.RedirectStatus"/> with <c>Location</c> = <see cref="FakeProviderServer.RedirectTo"/> plus the
+    /// request's path and query (a hijacked or misconfigured base URL sending the client to another origin).
+    /// </summary>
+    Redirect,
 }
 
 /// <summary>One request a fake received.</summary>
@@ -48,6 +54,12 @@ public abstract class FakeProviderServer : IAsyncDisposable
 
     /// <summary>How long <see cref="FakeFailure.Hang"/> waits (default 30 s; ends early when the client disconnects or the fake stops).</summary>
     public TimeSpan HangDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The origin <see cref="FakeFailure.Redirect"/> points at (e.g. another fake's <see cref="BaseUrl"/>).</summary>
+    public string RedirectTo { get; set; } = "http://127.0.0.1:9";
+
+    /// <summary>The status of <see cref="FakeFailure.Redirect"/> (default 307, which keeps the method and body).</summary>
+    public int RedirectStatus { get; set; } = StatusCodes.Status307TemporaryRedirect;
 
     /// <summary>Requests received so far, in order.</summary>
     public IReadOnlyList<FakeRequest> Requests => _requests.ToArray();
@@ -151,6 +163,10 @@ public abstract class FakeProviderServer : IAsyncDisposable
                     }
                 }
                 await WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout");
+                break;
+            case FakeFailure.Redirect:
+                context.Response.StatusCode = RedirectStatus;
+                context.Response.Headers.Location = RedirectTo.TrimEnd('/') + context.Request.Path + context.Request.QueryString;
                 break;
         }
     }

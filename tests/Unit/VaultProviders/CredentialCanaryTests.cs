@@ -11,19 +11,19 @@ namespace Dataraven.Tests.Unit.VaultProviders;
 public sealed class CredentialCanaryTests
 {
     private const string DopplerToken = "dp.st.dev.CANARYdoppler7f3a9c";
-    private const string InfisicalClientId = "CANARYinfisicalClientId4d2e";
-    private const string InfisicalClientSecret = "CANARYinfisicalSecret8b1f";
+    private const string InfisicalClientId = "CANARYq7Wz2Lm9Xv4d2e"; // no English words: any 6 characters of a credential are removed
+    private const string InfisicalClientSecret = "CANARYk8Rt3Yh6Jn8b1f";
     private const string OpToken = "ops_CANARYonepassword5e6d";
 
     // The hang step ends after 2.5 s overall instead of the default 5 s.
-    private static Dictionary<string, string?> CanaryTimeouts => new() { ["Vaults:TotalTimeoutSeconds"] = "2.5" };
+    private static Dictionary<string, string?> CanaryTimeouts => new() { ["Vaults:TimeoutSeconds"] = "2.5" };
 
     [Fact]
     public async Task VerifyAsync_AllDopplerOutcomes_CanaryTokenInNoMessageOrLog()
     {
         await using var fake = await FakeDopplerServer.StartAsync();
         fake.AcceptToken(DopplerToken, "backend", "dev");
-        fake.EchoTokenInErrors = true;
+        fake.EchoToken = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(dopplerUrl: fake.BaseUrl, overrides: CanaryTimeouts);
         var client = host.Clients.Get(VaultType.Doppler);
         var messages = new List<string?>();
@@ -53,7 +53,7 @@ public sealed class CredentialCanaryTests
     {
         await using var fake = await FakeInfisicalServer.StartAsync();
         fake.AddClient(InfisicalClientId, InfisicalClientSecret, "proj", "dev");
-        fake.EchoCredentialsInErrors = true;
+        fake.EchoCredentials = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(infisicalUrl: fake.BaseUrl, overrides: CanaryTimeouts);
         var client = host.Clients.Get(VaultType.Infisical);
         var messages = new List<string?>();
@@ -87,7 +87,7 @@ public sealed class CredentialCanaryTests
     public async Task VerifyAsync_AllOnePasswordOutcomes_CanaryTokenInNoMessageOrLog()
     {
         using var op = FakeOpCli.Create(OpToken);
-        op.EchoTokenInErrors = true;
+        op.EchoToken = CredentialEcho.Verbatim;
         using var host = new ProviderTestHost(opCliPath: op.CliPath);
         var client = host.Clients.Get(VaultType.OnePassword);
         var messages = new List<string?>();

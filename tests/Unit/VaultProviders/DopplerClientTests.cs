@@ -93,6 +93,23 @@ public sealed class DopplerClientTests : IAsyncLifetime
             $"waited only {(requests[1].ReceivedAt - requests[0].ReceivedAt).TotalMilliseconds} ms");
     }
 
+    [Fact]
+    public async Task VerifyAsync_RetryAfterBeyondCap_WaitsOnlyTheCapThenOk()
+    {
+        _fake.RetryAfterSeconds = 60;
+        _fake.FailNext(1, FakeFailure.TooManyRequests);
+        _host.Dispose();
+        _host = new ProviderTestHost(dopplerUrl: _fake.BaseUrl,
+            overrides: new Dictionary<string, string?> { ["Vaults:MaxRetryAfterSeconds"] = "1", ["Vaults:TimeoutSeconds"] = "10" });
+
+        var check = await VerifyAsync(Token);
+
+        Assert.Equal(ProviderOutcome.Ok, check.Outcome);
+        var requests = _fake.Requests;
+        Assert.Equal([429, 200], requests.Select(r => r.StatusCode));
+        Assert.InRange((requests[1].ReceivedAt - requests[0].ReceivedAt).TotalSeconds, 0.9, 8);
+    }
+
     [Theory]
     [InlineData(FakeFailure.ServerError, 500)]
     [InlineData(FakeFailure.ServiceUnavailable, 503)]
@@ -105,6 +122,19 @@ public sealed class DopplerClientTests : IAsyncLifetime
         Assert.Equal(ProviderOutcome.Unreachable, check.Outcome);
         Assert.Contains($"HTTP {status}", check.Message);
         Assert.Equal(1 + ProviderTestHost.MaxRetries, _fake.Requests.Count);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_MaxRetriesZero_ServerErrorNotRetried()
+    {
+        _fake.FailNext(1, FakeFailure.ServerError);
+        _host.Dispose();
+        _host = new ProviderTestHost(dopplerUrl: _fake.BaseUrl, overrides: new Dictionary<string, string?> { ["Vaults:MaxRetries"] = "0" });
+
+        var check = await VerifyAsync(Token);
+
+        Assert.Equal(ProviderOutcome.Unreachable, check.Outcome);
+        Assert.Equal([500], _fake.Requests.Select(r => r.StatusCode));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Dataraven.Tests.Unit.VaultProviders;
 
 public sealed class OnePasswordCliClientTests : IDisposable
 {
-    private const string Token = "ops_eyJGoodServiceAccountToken0123456789";
+    private const string Token = "ops_eyJQz7Wk2Lm9Xv4Rt8Yh0123456789"; // random-looking: the sanitizer removes any 6 characters of it, English words too
     private readonly FakeOpCli _op = FakeOpCli.Create(Token);
     private readonly ProviderTestHost _host;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Dataraven.Core.VaultProviders;
+using Dataraven.Tests.Fakes;
 
 namespace Dataraven.Tests.Unit.VaultProviders;
 
@@ -19,7 +20,7 @@ public sealed class ProviderMessagesTests
 
     [Theory]
     [InlineData("bad token my-secret-value here", "bad token *** here")]
-    [InlineData("my-secret-valuemy-secret-value", "******")]
+    [InlineData("my-secret-valuemy-secret-value", "***")]
     [InlineData("split my-secret-\u0007value", "split ***")]
     [InlineData("token dp.st.prd.abcDEF123 refused", "token *** refused")]
     [InlineData("token ops_abcDEF123 refused", "token *** refused")]
@@ -27,6 +28,48 @@ public sealed class ProviderMessagesTests
     public void Sanitize_Credentials_Redacted(string input, string expected)
     {
         Assert.Equal(expected, ProviderMessages.Sanitize(input, ["my-secret-value", null, ""]));
+    }
+
+    private static readonly string[] EchoCredentials =
+    [
+        "dp.st.prd.Kq7Wz2Lm9Xv4Rt8Yh3Jn",            // Doppler service token
+        "ops_eyJzaWduSW5BZGRyZXNzIjoibXkuMXBhc3N3",   // 1Password service account token
+        "3f6c2a9e-1b4d-4e8f-9a7c-5d2e8b1f4c60",      // Infisical client id
+        "iNf1s1cal-Cl1ent-Secr3t-Qw8Zx",             // Infisical client secret
+    ];
+
+    public static TheoryData<string, CredentialEcho> EchoCases()
+    {
+        var cases = new TheoryData<string, CredentialEcho>();
+        foreach (var credential in EchoCredentials)
+        {
+            foreach (var echo in CredentialEchoes.Leaking) cases.Add(credential, echo);
+        }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(EchoCases))]
+    public void Sanitize_EchoedCredentialInAnyForm_NoSixCharacterFragmentLeft(string credential, CredentialEcho echo)
+    {
+        var input = $"Invalid Auth token: {echo.Apply(credential)} (request 42)";
+
+        var result = ProviderMessages.Sanitize(input, [credential, "unrelated-other-value"]);
+
+        Assert.Null(CredentialEchoes.FindFragment(result, [credential]));
+        Assert.StartsWith("Invalid Auth token: ", result);
+        Assert.EndsWith("(request 42)", result);
+    }
+
+    [Theory]
+    [InlineData("abcdefghij", "shares abcde and fghij only", "shares abcde and fghij only")]
+    [InlineData("abcdefghij", "shares bcdefg", "shares ***")]
+    [InlineData("abcdefghij", "shares BCDEFG", "shares ***")]
+    [InlineData("abcdefghij", "xxDEFGHIJyy and cdefgh", "xx***yy and ***")]
+    [InlineData("abc", "short abc credential", "short *** credential")]
+    public void Sanitize_CredentialFragments_SixOrMoreCharactersInAnyCaseRemoved(string credential, string input, string expected)
+    {
+        Assert.Equal(expected, ProviderMessages.Sanitize(input, [credential]));
     }
 
     [Fact]
@@ -65,27 +108,8 @@ public sealed class ProviderMessagesTests
 
 public sealed class ProviderHttpTests
 {
-    private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
     [Theory]
-    [InlineData(null, null, null)]
-    [InlineData(1, null, 1.0)]
-    [InlineData(120, null, 30.0)]
-    [InlineData(null, 5, 5.0)]
-    [InlineData(null, -10, 0.0)]
-    [InlineData(null, 3600, 30.0)]
-    public void RetryAfterDelay_Header_DeltaOrDateCapped(int? deltaSeconds, int? dateOffsetSeconds, double? expectedSeconds)
-    {
-        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
-        if (deltaSeconds is { } delta) response.Headers.RetryAfter = new(TimeSpan.FromSeconds(delta));
-        if (dateOffsetSeconds is { } offset) response.Headers.RetryAfter = new(Now.AddSeconds(offset));
-
-        var delay = ProviderHttp.RetryAfterDelay(response, TimeSpan.FromSeconds(30), Now);
-
-        Assert.Equal(expectedSeconds is { } s ? TimeSpan.FromSeconds(s) : null, delay);
-    }
-
-    [Theory]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
     [InlineData(HttpStatusCode.TooManyRequests, true)]
     [InlineData(HttpStatusCode.InternalServerError, true)]
     [InlineData(HttpStatusCode.BadGateway, true)]
@@ -93,7 +117,7 @@ public sealed class ProviderHttpTests
     [InlineData(HttpStatusCode.Unauthorized, false)]
     [InlineData(HttpStatusCode.NotFound, false)]
     [InlineData(HttpStatusCode.OK, false)]
-    public void IsTransient_Status_OnlyThrottlingAndServerErrors(HttpStatusCode status, bool expected)
+    public void IsTransient_Status_OnlyTimeoutThrottlingAndServerErrors(HttpStatusCode status, bool expected)
     {
         Assert.Equal(expected, ProviderHttp.IsTransient(status));
     }

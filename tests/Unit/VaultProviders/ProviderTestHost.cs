@@ -21,7 +21,7 @@ internal sealed class ProviderTestHost : IDisposable
     public static Dictionary<string, string?> ShortTimeouts => new()
     {
         ["Vaults:AttemptTimeoutSeconds"] = "0.5",
-        ["Vaults:TotalTimeoutSeconds"] = "2",
+        ["Vaults:TimeoutSeconds"] = "2",
     };
 
     private readonly ServiceProvider _services;
@@ -32,7 +32,7 @@ internal sealed class ProviderTestHost : IDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Vaults:AttemptTimeoutSeconds"] = AttemptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Vaults:TotalTimeoutSeconds"] = TotalTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Vaults:TimeoutSeconds"] = TotalTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vaults:MaxRetries"] = MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vaults:RetryBaseDelaySeconds"] = "0.05",
             ["Vaults:MaxRetryAfterSeconds"] = "5",

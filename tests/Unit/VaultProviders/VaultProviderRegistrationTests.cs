@@ -2,6 +2,7 @@ using Dataraven.Core.VaultConnections;
 using Dataraven.Core.VaultProviders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Dataraven.Tests.Unit.VaultProviders;
@@ -21,7 +22,8 @@ public sealed class VaultProviderRegistrationTests
         Assert.Equal(10, options.AttemptTimeoutSeconds);
         Assert.Equal(3, options.MaxRetries);
         Assert.Equal(30, options.MaxRetryAfterSeconds);
-        Assert.True(options.TotalTimeoutSeconds > options.AttemptTimeoutSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.TotalTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.AttemptTimeout);
     }
 
     [Fact]
@@ -34,7 +36,7 @@ public sealed class VaultProviderRegistrationTests
             ["Vaults:OnePassword:CliPath"] = "/usr/local/bin/op",
             ["Vaults:OnePassword:TimeoutSeconds"] = "7",
             ["Vaults:AttemptTimeoutSeconds"] = "2",
-            ["Vaults:TotalTimeoutSeconds"] = "9",
+            ["Vaults:TimeoutSeconds"] = "9",
             ["Vaults:MaxRetries"] = "1",
             ["Vaults:RetryBaseDelaySeconds"] = "0.1",
             ["Vaults:MaxRetryAfterSeconds"] = "4",
@@ -48,10 +50,69 @@ public sealed class VaultProviderRegistrationTests
         Assert.Equal("/usr/local/bin/op", options.OnePassword.CliPath);
         Assert.Equal(7, options.OnePassword.TimeoutSeconds);
         Assert.Equal(2, options.AttemptTimeoutSeconds);
-        Assert.Equal(9, options.TotalTimeoutSeconds);
+        Assert.Equal(9, options.TimeoutSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(9), options.TotalTimeout);
         Assert.Equal(1, options.MaxRetries);
         Assert.Equal(0.1, options.RetryBaseDelaySeconds);
         Assert.Equal(4, options.MaxRetryAfterSeconds);
+    }
+
+    [Theory]
+    [InlineData(null, "12", 12)]   // the earlier key still works
+    [InlineData("7", "12", 7)]     // the documented key wins
+    [InlineData(null, null, 15)]
+    public void AddVaultProviders_TimeoutKeys_TotalTimeout(string? timeoutSeconds, string? totalTimeoutSeconds, double expectedSeconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vaults:TimeoutSeconds"] = timeoutSeconds,
+            ["Vaults:TotalTimeoutSeconds"] = totalTimeoutSeconds,
+        }).Build();
+        using var services = new ServiceCollection().AddVaultProviders(configuration).BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), services.GetRequiredService<IOptions<VaultProviderOptions>>().Value.TotalTimeout);
+    }
+
+    [Theory]
+    [InlineData(DopplerClient.HttpClientName)]
+    [InlineData(InfisicalClient.HttpClientName)]
+    public void AddVaultProviders_StandardResilienceHandler_FollowsVaultsSettings(string clientName)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vaults:TimeoutSeconds"] = "40",
+            ["Vaults:AttemptTimeoutSeconds"] = "25",
+            ["Vaults:MaxRetries"] = "2",
+            ["Vaults:RetryBaseDelaySeconds"] = "0.5",
+            ["Vaults:MaxRetryAfterSeconds"] = "4",
+        }).Build();
+        using var services = new ServiceCollection().AddVaultProviders(configuration).BuildServiceProvider();
+
+        var resilience = services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get($"{clientName}-standard");
+
+        Assert.Equal(TimeSpan.FromSeconds(40), resilience.TotalRequestTimeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(25), resilience.AttemptTimeout.Timeout);
+        Assert.Equal(2, resilience.Retry.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), resilience.Retry.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(4), resilience.Retry.MaxDelay);
+        Assert.True(resilience.Retry.UseJitter);
+        Assert.True(resilience.Retry.ShouldRetryAfterHeader);
+        Assert.Equal(TimeSpan.FromSeconds(50), resilience.CircuitBreaker.SamplingDuration); // at least twice an attempt
+    }
+
+    [Fact]
+    public void AddVaultProviders_AttemptTimeoutAboveTotal_ClampedToTotal()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vaults:TimeoutSeconds"] = "3",
+            ["Vaults:AttemptTimeoutSeconds"] = "10",
+        }).Build();
+        using var services = new ServiceCollection().AddVaultProviders(configuration).BuildServiceProvider();
+
+        var resilience = services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get($"{DopplerClient.HttpClientName}-standard");
+
+        Assert.Equal(TimeSpan.FromSeconds(3), resilience.AttemptTimeout.Timeout);
     }
 
     [Theory]
