@@ -9,7 +9,6 @@ using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -25,11 +24,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         var connectionString = ResolveConnectionString(configuration.GetConnectionString("Portal"), contentRoot);
-        services.AddDbContext<PortalDbContext>(o => o
-            .UseSqlite(connectionString)
-            // No model snapshot: migrations are written by hand (EF's design package is not available here);
-            // MigrationsTests prove the migrated schema equals the model instead.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddDbContext<PortalDbContext>(o => o.UseSqlite(connectionString));
 
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();

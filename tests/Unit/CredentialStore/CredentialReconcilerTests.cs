@@ -6,7 +6,6 @@ using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Dataraven.Tests.Unit.CredentialStore;
@@ -27,10 +26,7 @@ public abstract class CredentialReconcilerTestsBase : IAsyncLifetime
     {
         _connection = new SqliteConnection("DataSource=:memory:");
         await _connection.OpenAsync();
-        Db = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(_connection)
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
-            .Options);
+        Db = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(_connection).Options);
         await Db.Database.MigrateAsync();
     }
 

@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Dataraven.Core.Persistence;
+
+/// <summary>
+/// For <c>dotnet ef</c> only: builds the context without starting the portal. The connection string
+/// is never opened by <c>migrations add</c>; the model and the migrations come from this assembly.
+/// </summary>
+public sealed class PortalDbContextFactory : IDesignTimeDbContextFactory<PortalDbContext>
+{
+    public PortalDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(CoreServiceCollectionExtensions.DefaultConnectionString).Options);
+}
