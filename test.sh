@@ -39,6 +39,9 @@ if ! find_moto; then
     fi
 fi
 
+echo "==> Restoring dotnet tools (.config/dotnet-tools.json)"
+dotnet tool restore >/dev/null || echo "dotnet tool restore failed (dotnet-ef is only needed to add migrations)." >&2
+
 echo "==> Building"
 if ! dotnet build Dataraven.Portal.sln -nologo -v quiet -clp:ErrorsOnly; then
     echo "Build failed." >&2
