@@ -1,4 +1,5 @@
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
 using Dataraven.Core.Persistence;
@@ -60,14 +61,16 @@ public static class CoreServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Makes a relative SQLite file path relative to the content root and creates its folder.</summary>
+    /// <summary>Makes a relative SQLite file path relative to the content root and creates the file and its folder owner-only.</summary>
     public static string ResolveConnectionString(string? configured, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
             var path = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            OwnerOnly.Folder(Path.GetDirectoryName(path)!);
+            // SQLite takes an empty file as a new database, and gives its -wal and -shm files the same mode.
+            OwnerOnly.EmptyFile(path);
             builder.DataSource = path;
         }
         // Writers wait for each other (BEGIN IMMEDIATE) instead of failing at once.

@@ -19,8 +19,21 @@ public sealed record CredentialReconciliationReport(
     IReadOnlyList<CredentialKey> Missing,
     IReadOnlyList<CredentialKey> DeletedOrphans)
 {
-    /// <summary>Nothing orphaned (or all orphans deleted) and nothing missing.</summary>
-    public bool IsConsistent => Missing.Count == 0 && Orphans.All(DeletedOrphans.Contains);
+    /// <summary>Staged replacements whose record was committed before a crash: they must become current.</summary>
+    public IReadOnlyList<CredentialKey> Unfinished { get; init; } = [];
+
+    /// <summary>Unfinished replacements made current by this run (only with fix).</summary>
+    public IReadOnlyList<CredentialKey> Finished { get; init; } = [];
+
+    /// <summary>Leftovers of interrupted writes (e.g. <c>.tmp</c> files of the local store).</summary>
+    public IReadOnlyList<string> IncompleteWrites { get; init; } = [];
+
+    /// <summary>Incomplete writes deleted by this run (only with fix).</summary>
+    public IReadOnlyList<string> DeletedIncompleteWrites { get; init; } = [];
+
+    /// <summary>Nothing orphaned, unfinished or left over (or all of it fixed) and nothing missing.</summary>
+    public bool IsConsistent => Missing.Count == 0 && Orphans.All(DeletedOrphans.Contains) && Unfinished.All(Finished.Contains)
+        && IncompleteWrites.All(DeletedIncompleteWrites.Contains);
 
     /// <summary>Exit code for the CLI: 0 when consistent, 1 otherwise.</summary>
     public int ExitCode => IsConsistent ? 0 : 1;
@@ -40,9 +53,19 @@ public sealed record CredentialReconciliationReport(
         {
             sb.AppendLine($"  missing {key}");
         }
-        if (Orphans.Count > DeletedOrphans.Count)
+        sb.AppendLine($"unfinished updates (record committed, credential staged): {Unfinished.Count}");
+        foreach (var key in Unfinished)
         {
-            sb.AppendLine("run with --fix to delete the orphans; missing credentials must be re-entered (rotate or edit the object).");
+            sb.AppendLine($"  staged  {key}{(Finished.Contains(key) ? "  (made current)" : "")}");
+        }
+        sb.AppendLine($"incomplete writes (interrupted by a crash): {IncompleteWrites.Count}");
+        foreach (var name in IncompleteWrites)
+        {
+            sb.AppendLine($"  partial {name}{(DeletedIncompleteWrites.Contains(name) ? "  (deleted)" : "")}");
+        }
+        if (Orphans.Count > DeletedOrphans.Count || Unfinished.Count > Finished.Count || IncompleteWrites.Count > DeletedIncompleteWrites.Count)
+        {
+            sb.AppendLine("run with --fix to delete the orphans and incomplete writes and finish the staged updates; missing credentials must be re-entered (rotate or edit the object).");
         }
         return sb.ToString();
     }
@@ -53,8 +76,10 @@ public sealed record CredentialReconciliationReport(
 /// <summary>
 /// Compares the credential store with the database, whatever the store: every vault connection has a
 /// credential at <see cref="CredentialKey.ForVaultConnection"/>, every direct secret (no vault
-/// connection) at <see cref="CredentialKey.ForSecret"/>. Reports orphans (stored, no record) and
-/// missing credentials (record, nothing stored); with fix, deletes the orphans.
+/// connection) at <see cref="CredentialKey.ForSecret"/>. Reports orphans (stored, no record, or staged
+/// for an update that never committed), unfinished updates (staged for the record's current version),
+/// incomplete writes and missing credentials (record, nothing stored); with fix, deletes the orphans and
+/// incomplete writes and makes the unfinished updates current.
 /// </summary>
 /// <example>
 /// <code>
@@ -72,18 +97,18 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
 
     public async Task<CredentialReconciliationReport> ReconcileAsync(bool fix = false, CancellationToken ct = default)
     {
-        var expected = await ExpectedKeysAsync(ct);
+        var versions = await RecordVersionsAsync(ct);
 
-        var stored = new HashSet<CredentialKey>();
+        var stored = new List<CredentialKey>();
         await foreach (var key in store.ListAsync(ct))
         {
             stored.Add(key);
         }
-
-        var orphans = stored.Where(k => !expected.Contains(k)).OrderBy(k => k.RelativePath, StringComparer.Ordinal).ToList();
+        var unfinished = Sorted(stored.Where(k => k.IsStaged && IsCommitted(k, versions.GetValueOrDefault(k.Current))));
+        var orphans = Sorted(stored.Where(k => k.IsStaged ? !unfinished.Contains(k) : !versions.ContainsKey(k)));
 
         var missing = new List<CredentialKey>();
-        foreach (var key in expected.Where(k => !stored.Contains(k)).OrderBy(k => k.RelativePath, StringComparer.Ordinal))
+        foreach (var key in Sorted(versions.Keys.Where(k => !stored.Contains(k))))
         {
             // A listing can lag behind writes (SSM is eventually consistent): confirm before reporting.
             if (await store.GetAsync(key, ct) is null)
@@ -92,20 +117,44 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
             }
         }
 
+        var incomplete = new List<string>();
+        await foreach (var name in store.ListIncompleteWritesAsync(ct))
+        {
+            incomplete.Add(name);
+        }
+
         var deleted = new List<CredentialKey>();
+        var finished = new List<CredentialKey>();
+        var deletedIncomplete = new List<string>();
         if (fix)
         {
+            foreach (var key in unfinished)
+            {
+                if (await store.GetAsync(key, ct) is { } credential)
+                {
+                    await store.PutAsync(key.Current, credential, ct);
+                }
+                await store.DeleteAsync(key, ct);
+                finished.Add(key);
+                _logger.LogInformation("Made the staged credential {Key} current.", key);
+            }
             foreach (var key in orphans)
             {
-                // A create in flight stores the credential before it commits its record: look again
-                // right before deleting, so a record that appeared since the first query is kept.
-                if (await RecordExistsAsync(key, ct))
+                // A create or update in flight stores the credential before it commits its record: look again
+                // right before deleting, so a record (or version) that appeared since the first query is kept.
+                if (!await IsOrphanAsync(key, ct))
                 {
                     continue;
                 }
                 await store.DeleteAsync(key, ct);
                 deleted.Add(key);
                 _logger.LogInformation("Deleted orphaned credential {Key}.", key);
+            }
+            foreach (var name in incomplete)
+            {
+                await store.DeleteIncompleteWriteAsync(name, ct);
+                deletedIncomplete.Add(name);
+                _logger.LogInformation("Deleted the incomplete write {Name}.", name);
             }
         }
 
@@ -114,27 +163,52 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
             _logger.LogWarning("Credential missing for {Key}.", key);
         }
 
-        return new CredentialReconciliationReport(expected.Count, stored.Count, orphans, missing, deleted);
+        return new CredentialReconciliationReport(versions.Count, stored.Count, orphans, missing, deleted)
+        {
+            Unfinished = unfinished,
+            Finished = finished,
+            IncompleteWrites = incomplete,
+            DeletedIncompleteWrites = deletedIncomplete,
+        };
     }
 
-    private async Task<HashSet<CredentialKey>> ExpectedKeysAsync(CancellationToken ct)
+    private static List<CredentialKey> Sorted(IEnumerable<CredentialKey> keys) => keys.OrderBy(k => k.RelativePath, StringComparer.Ordinal).ToList();
+
+    /// <summary>A staged credential is committed when its record was saved with the version it was staged for.</summary>
+    private static bool IsCommitted(CredentialKey staged, DateTime? recordUpdatedAt) =>
+        recordUpdatedAt is { } at && CredentialKey.VersionOf(at) == staged.StagedVersion;
+
+    /// <summary>The <c>UpdatedAt</c> of every record that needs a credential, by its credential key.</summary>
+    private async Task<Dictionary<CredentialKey, DateTime?>> RecordVersionsAsync(CancellationToken ct)
     {
         var connections = await db.VaultConnections.AsNoTracking()
-            .Select(v => new { v.TeamId, v.Id })
+            .Select(v => new { v.TeamId, v.Id, v.UpdatedAt })
             .ToListAsync(ct);
         var directSecrets = await db.Secrets.AsNoTracking()
             .Where(s => s.VaultConnectionId == null)
-            .Select(s => new { s.TeamId, s.Id })
+            .Select(s => new { s.TeamId, s.Id, s.UpdatedAt })
             .ToListAsync(ct);
-        var keys = new HashSet<CredentialKey>();
-        keys.UnionWith(connections.Select(c => CredentialKey.ForVaultConnection(c.TeamId, c.Id)));
-        keys.UnionWith(directSecrets.Select(s => CredentialKey.ForSecret(s.TeamId, s.Id)));
-        return keys;
+        var versions = new Dictionary<CredentialKey, DateTime?>();
+        foreach (var c in connections)
+        {
+            versions[CredentialKey.ForVaultConnection(c.TeamId, c.Id)] = c.UpdatedAt;
+        }
+        foreach (var s in directSecrets)
+        {
+            versions[CredentialKey.ForSecret(s.TeamId, s.Id)] = s.UpdatedAt;
+        }
+        return versions;
     }
 
-    private Task<bool> RecordExistsAsync(CredentialKey key, CancellationToken ct) => key.Kind switch
+    private async Task<bool> IsOrphanAsync(CredentialKey key, CancellationToken ct)
     {
-        CredentialOwnerKind.VaultConnection => db.VaultConnections.AsNoTracking().AnyAsync(v => v.Id == key.ObjectId && v.TeamId == key.TeamId, ct),
-        _ => db.Secrets.AsNoTracking().AnyAsync(s => s.Id == key.ObjectId && s.TeamId == key.TeamId && s.VaultConnectionId == null, ct),
-    };
+        var updatedAt = key.Kind switch
+        {
+            CredentialOwnerKind.VaultConnection => await db.VaultConnections.AsNoTracking()
+                .Where(v => v.Id == key.ObjectId && v.TeamId == key.TeamId).Select(v => (DateTime?)v.UpdatedAt).SingleOrDefaultAsync(ct),
+            _ => await db.Secrets.AsNoTracking()
+                .Where(s => s.Id == key.ObjectId && s.TeamId == key.TeamId && s.VaultConnectionId == null).Select(s => (DateTime?)s.UpdatedAt).SingleOrDefaultAsync(ct),
+        };
+        return key.IsStaged ? !IsCommitted(key, updatedAt) : updatedAt is null;
+    }
 }

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Dataraven.Core.CredentialStore;
 
 /// <summary>
-/// Writes a database record and its stored credential together, so neither exists without the other:
-/// the store write happens inside the database transaction, and a create that fails after the store
-/// write removes what it wrote. Whatever a crash still leaves behind, reconcile-credentials finds.
+/// Writes a database record and its stored credential together, so no record points at a missing or mismatched
+/// credential: credentials are written before the commit that needs them and deleted after the commit that drops
+/// them. A failure cleans up at once; whatever a crash leaves behind is an orphan or a staged replacement that
+/// reconcile-credentials resolves.
 /// </summary>
 public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store, TierLimits limits, ILogger<CredentialRecords> logger)
 {
@@ -51,36 +52,70 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
         }
     }
 
-    /// <summary>Saves the pending record changes and, when given, replaces the credential; a store failure undoes both.</summary>
-    public async Task SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential, CancellationToken ct)
+    /// <summary>
+    /// Saves the pending record changes (which set the record's <c>UpdatedAt</c> to <paramref name="updatedAt"/>) and,
+    /// when given, replaces the credential. The new credential is staged under a key versioned by
+    /// <paramref name="updatedAt"/> before the commit and made current after it, so a crash at any point leaves
+    /// the old record with the old credential (plus a staged orphan) or the new record with its staged credential,
+    /// which reconcile-credentials deletes or makes current. A failure before the commit changes nothing.
+    /// </summary>
+    public async Task SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential, DateTime updatedAt, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        if (credential is not null)
+        if (credential is null)
         {
-            await store.PutAsync(key, credential, ct);
+            await db.SaveChangesAsync(ct);
+            return;
         }
-        await tx.CommitAsync(ct);
+        var staged = key.StagedFor(updatedAt);
+        await store.PutAsync(staged, credential, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            await DeleteQuietlyAsync(staged);
+            throw;
+        }
+        await store.PutAsync(key, credential, ct);
+        await store.DeleteAsync(staged, ct);
     }
 
     /// <summary>
-    /// Removes <paramref name="record"/> and, when <paramref name="key"/> is given, its credential; if the
-    /// store fails, the record stays with its credential. <paramref name="guard"/> runs inside the transaction.
+    /// Removes <paramref name="record"/> and then, when <paramref name="key"/> is given, its credential. The record goes
+    /// first: a crash or store failure after the commit leaves an orphan (reported and deleted by reconcile-credentials),
+    /// never a record without its credential. An unreachable store is noticed before anything changes.
+    /// <paramref name="guard"/> runs inside the transaction.
     /// </summary>
     public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (guard is not null && await guard(ct) is { } problem)
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            return problem;
+            if (guard is not null && await guard(ct) is { } problem)
+            {
+                return problem;
+            }
+            if (key is { } k)
+            {
+                // Fails (502) while the store is unreachable, so the delete is refused whole rather than leaving an orphan.
+                await store.GetAsync(k, ct);
+            }
+            db.Remove(record);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
-        db.Remove(record);
-        await db.SaveChangesAsync(ct);
-        if (key is { } k)
+        if (key is { } committed)
         {
-            await store.DeleteAsync(k, ct);
+            try
+            {
+                await store.DeleteAsync(committed, ct);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Deleted the record of {CredentialKey} but not its credential; reconcile-credentials --fix removes it", committed);
+            }
         }
-        await tx.CommitAsync(ct);
         return null;
     }
 
@@ -92,7 +127,7 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed create", key);
+            logger.LogError(e, "Could not remove the credential {CredentialKey} after a failed write", key);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Dataraven.Core.Common;
 using Microsoft.Extensions.Options;
 
 namespace Dataraven.Core.CredentialStore;
@@ -30,6 +31,7 @@ public sealed class LocalCredentialStore : ICredentialStore
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const string TempSuffix = ".tmp";
 
     private readonly string _root;
     private readonly byte[] _key;
@@ -69,11 +71,14 @@ public sealed class LocalCredentialStore : ICredentialStore
         var envelope = JsonSerializer.SerializeToUtf8Bytes(new Envelope(1, _keyId, Convert.ToBase64String(nonce),
             Convert.ToBase64String(ciphertext), Convert.ToBase64String(tag)));
         var file = FileOf(key);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-        // Write then rename, so a reader never sees half a value.
-        var temp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, envelope, ct);
-        RestrictToOwner(temp);
+        OwnerOnly.Folder(System.IO.Path.GetDirectoryName(file)!);
+        // Write, flush to disk, then rename: a reader (or a crash) never sees half a value, only a whole .tmp file.
+        var temp = file + "." + Guid.NewGuid().ToString("N") + TempSuffix;
+        await using (var stream = new FileStream(temp, OwnerOnly.NewFile()))
+        {
+            await stream.WriteAsync(envelope, ct);
+            stream.Flush(flushToDisk: true);
+        }
         File.Move(temp, file, overwrite: true);
     }
 
@@ -134,6 +139,31 @@ public sealed class LocalCredentialStore : ICredentialStore
         }
     }
 
+    public async IAsyncEnumerable<string> ListIncompleteWritesAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await Task.CompletedTask;
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+        foreach (var file in Directory.EnumerateFiles(_root, "*" + TempSuffix, SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return System.IO.Path.GetRelativePath(_root, file).Replace('\\', '/');
+        }
+    }
+
+    public Task DeleteIncompleteWriteAsync(string name, CancellationToken ct = default)
+    {
+        var file = System.IO.Path.GetFullPath(System.IO.Path.Combine(_root, name));
+        if (!file.StartsWith(_root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || !file.EndsWith(TempSuffix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Not an incomplete write of this store.", nameof(name));
+        }
+        File.Delete(file);
+        return Task.CompletedTask;
+    }
+
     private string FileOf(CredentialKey key) => System.IO.Path.Combine(_root, key.RelativePath + ".json");
 
     private static string KeyIdOf(byte[] key) => Convert.ToHexString(SHA256.HashData(key))[..16].ToLowerInvariant();
@@ -158,17 +188,12 @@ public sealed class LocalCredentialStore : ICredentialStore
         {
             return DecodeKey(File.ReadAllText(path), path);
         }
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        OwnerOnly.Folder(System.IO.Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(32);
         try
         {
             // CreateNew: if two processes start at once, one wins and the other reads its key.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using var stream = new FileStream(path, options);
+            using var stream = new FileStream(path, OwnerOnly.NewFile());
             stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
         }
         catch (IOException) when (File.Exists(path))
@@ -176,14 +201,6 @@ public sealed class LocalCredentialStore : ICredentialStore
             return DecodeKey(File.ReadAllText(path), path);
         }
         return key;
-    }
-
-    private static void RestrictToOwner(string file)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 
     private sealed record Envelope(int V, string Kid, string Nonce, string Ct, string Tag);

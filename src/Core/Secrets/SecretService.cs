@@ -136,7 +136,7 @@ public sealed class SecretService(
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
 
-        await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, ct);
+        await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt, ct);
         return Details(secret, connection);
     }
 

@@ -215,7 +215,7 @@ public sealed class VaultConnectionService(
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
         connection.UpdatedAt = now;
-        await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, ct);
+        await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, ct);
         logger.LogInformation("Vault connection {ConnectionId} credentials rotated in team {TeamId}", id, actor.TeamId);
         return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
     }

@@ -33,10 +33,12 @@ public static class PortalAuth
                 o.Password.RequireUppercase = false;
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // No lockout after failed passwords: anyone who knows an Owner's email could lock them out at will.
+                // Guessing is throttled per client address instead (AccountRateLimiter).
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<PortalDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
         return services;
     }

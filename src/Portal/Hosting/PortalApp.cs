@@ -38,6 +38,7 @@ public static class PortalApp
 
         builder.Services.AddDataravenCore(builder.Configuration, root);
         builder.Services.AddPortalAuth();
+        builder.Services.AddAccountRateLimiter(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
         builder.Services.AddScoped<PortalSession>();
@@ -65,6 +66,7 @@ public static class PortalApp
             api => api.UseStatusCodePages(c => ApiProblems.ForStatus(c.HttpContext.Response.StatusCode).ToResult().ExecuteAsync(c.HttpContext)));
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1"), pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseMiddleware<FirstRunRedirect>();
+        app.UseRateLimiter();
         // Explicitly after the status-code pages, so their re-execution is routed again.
         app.UseRouting();
         app.UseAuthentication();

@@ -80,16 +80,15 @@ public sealed class RegisterPage(IPage page)
         return new RegisterPage(page);
     }
 
+    /// <summary>Registers, then signs in on the sign-in page the registration leads to.</summary>
     public async Task<OverviewPage> RegisterAsync(string email, string password)
     {
         await Page.GetByLabel(Selectors.Email).FillAsync(email);
         await Page.GetByLabel(Selectors.Password, new() { Exact = true }).FillAsync(password);
         await Page.GetByLabel(Selectors.ConfirmPassword).FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        var overview = new OverviewPage(Page);
-        await overview.WaitForInteractiveAsync();
-        return overview;
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        return await new LoginPage(Page).SignInAsync(email, password);
     }
 
     private static class Selectors

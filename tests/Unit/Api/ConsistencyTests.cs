@@ -11,15 +11,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dataraven.Tests.Api;
 
 /// <summary>A store that can be told to fail, around the real one.</summary>
-public sealed class FaultyCredentialStore(ICredentialStore inner) : ICredentialStore
+public sealed class FaultyCredentialStore(ICredentialStore inner, SimulatedCrash? crash = null) : ICredentialStore
 {
     public bool FailPut { get; set; }
     public bool FailPutAfterWriting { get; set; }
     public bool FailDelete { get; set; }
+    public bool Unreachable { get; set; }
+    public SimulatedCrash Crash { get; } = crash ?? new();
 
     public async Task PutAsync(CredentialKey key, IReadOnlyDictionary<string, string> fields, CancellationToken ct = default)
     {
-        if (FailPut)
+        Crash.Step();
+        if (FailPut || Unreachable)
         {
             throw new CredentialStoreUnavailableException("Injected store failure.");
         }
@@ -30,12 +33,79 @@ public sealed class FaultyCredentialStore(ICredentialStore inner) : ICredentialS
         }
     }
 
-    public Task<IReadOnlyDictionary<string, string>?> GetAsync(CredentialKey key, CancellationToken ct = default) => inner.GetAsync(key, ct);
+    public Task<IReadOnlyDictionary<string, string>?> GetAsync(CredentialKey key, CancellationToken ct = default)
+    {
+        Crash.ThrowIfDead();
+        if (Unreachable)
+        {
+            throw new CredentialStoreUnavailableException("Injected outage.");
+        }
+        return inner.GetAsync(key, ct);
+    }
 
-    public Task DeleteAsync(CredentialKey key, CancellationToken ct = default) =>
-        FailDelete ? throw new CredentialStoreUnavailableException("Injected store failure.") : inner.DeleteAsync(key, ct);
+    public Task DeleteAsync(CredentialKey key, CancellationToken ct = default)
+    {
+        Crash.Step();
+        return FailDelete || Unreachable ? throw new CredentialStoreUnavailableException("Injected store failure.") : inner.DeleteAsync(key, ct);
+    }
 
     public IAsyncEnumerable<CredentialKey> ListAsync(CancellationToken ct = default) => inner.ListAsync(ct);
+
+    public IAsyncEnumerable<string> ListIncompleteWritesAsync(CancellationToken ct = default) => inner.ListIncompleteWritesAsync(ct);
+
+    public Task DeleteIncompleteWriteAsync(string name, CancellationToken ct = default) => inner.DeleteIncompleteWriteAsync(name, ct);
+}
+
+/// <summary>
+/// A process that dies after a number of writes: each store write and each database save or commit is a step;
+/// from the step at <see cref="At"/> on, nothing reaches the store or the database any more (not even cleanup).
+/// </summary>
+public sealed class SimulatedCrash
+{
+    private int _steps;
+
+    public int? At { get; private set; }
+    public bool Happened { get; private set; }
+
+    public void Arm(int at) => (At, _steps, Happened) = (at, 0, false);
+
+    public void Disarm() => (At, Happened) = (null, false);
+
+    public void Step()
+    {
+        ThrowIfDead();
+        if (At is { } at && _steps++ >= at)
+        {
+            Happened = true;
+            ThrowIfDead();
+        }
+    }
+
+    public void ThrowIfDead()
+    {
+        if (Happened)
+        {
+            throw new CrashException();
+        }
+    }
+
+    public sealed class CrashException() : Exception("Simulated crash.");
+}
+
+/// <summary>Database saves and commits as crash steps.</summary>
+public sealed class CrashInterceptor(SimulatedCrash crash) : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        crash.Step();
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<InterceptionResult> TransactionCommittingAsync(System.Data.Common.DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        crash.Step();
+        return ValueTask.FromResult(result);
+    }
 }
 
 /// <summary>Makes SaveChanges fail when a vault connection or secret is being added.</summary>
@@ -58,6 +128,7 @@ public sealed class FailingInsertInterceptor : SaveChangesInterceptor
 public sealed class ConsistencyTests : IAsyncLifetime
 {
     private readonly FailingInsertInterceptor _interceptor = new();
+    private readonly SimulatedCrash _crash = new();
     private FaultyCredentialStore _store = null!;
     private TestPortal _portal = null!;
     private ProviderFakes _fakes = null!;
@@ -72,9 +143,9 @@ public sealed class ConsistencyTests : IAsyncLifetime
         {
             var real = services.Single(d => d.ServiceType == typeof(ICredentialStore));
             services.Remove(real);
-            services.AddSingleton(sp => _store = new FaultyCredentialStore((ICredentialStore)real.ImplementationFactory!(sp)));
+            services.AddSingleton(sp => _store = new FaultyCredentialStore((ICredentialStore)real.ImplementationFactory!(sp), _crash));
             services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<FaultyCredentialStore>());
-            services.ConfigureDbContext<PortalDbContext>(o => o.AddInterceptors(_interceptor));
+            services.ConfigureDbContext<PortalDbContext>(o => o.AddInterceptors(_interceptor, new CrashInterceptor(_crash)));
         };
         _portal = await TestPortal.StartAsync(options);
         _portal.Services.GetRequiredService<ICredentialStore>();
@@ -152,14 +223,127 @@ public sealed class ConsistencyTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Delete_WhenStoreFails_Is502AndKeepsRecordWithItsCredential(string kind)
+    public async Task Delete_WhenStoreUnreachable_Is502AndKeepsRecordWithItsCredential(string kind)
     {
         var created = await (await Owner.PostJsonAsync(Url($"/{kind}"), Body(kind))).AssertStatusAsync(HttpStatusCode.Created);
-        _store.FailDelete = true;
+        _store.Unreachable = true;
         await (await Owner.DeleteAsync(Url($"/{kind}/{created["id"]}"))).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
+        _store.Unreachable = false;
         await (await Owner.GetAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(1, await StoredCountAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Delete_WhenStoreFailsAfterTheRecordIsGone_LeavesAnOrphanThatReconcileDeletes(string kind)
+    {
+        var created = await (await Owner.PostJsonAsync(Url($"/{kind}"), Body(kind))).AssertStatusAsync(HttpStatusCode.Created);
+        _store.FailDelete = true;
+        await (await Owner.DeleteAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await Owner.GetAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NotFound);
+        _store.FailDelete = false;
+
+        var report = await ReconcileAsync();
+        Assert.Single(report.DeletedOrphans);
+        Assert.True(report.IsConsistent);
+        Assert.Equal(0, await StoredCountAsync());
+    }
+
+    /// <summary>A crash at every step of <paramref name="operation"/>, each on a fresh object, then reconcile --fix.</summary>
+    private async Task CrashAtEveryStepAsync(Func<int, Task<Guid>> create, Func<Guid, Task> operation, Func<Guid, Task<string>> stateOf,
+        string oldState, string newState)
+    {
+        var outcomes = new List<string>();
+        for (var at = 0; at < 12; at++)
+        {
+            var id = await create(at);
+            _store.Crash.Arm(at);
+            await operation(id);
+            var crashed = _store.Crash.Happened;
+            _store.Crash.Disarm();
+            var report = await ReconcileAsync();
+            var state = await stateOf(id);
+            outcomes.Add($"crash at step {at}: {state}");
+            Assert.True(report.IsConsistent, $"crash at step {at}: {report.Format()}");
+            Assert.True(state == oldState || state == newState, $"crash at step {at} left a mixed state: {state}");
+            if (!crashed)
+            {
+                Assert.Equal(newState, state);
+                Assert.Empty((await ReconcileAsync()).Orphans);
+                return;
+            }
+        }
+        Assert.Fail("The operation never completed: " + string.Join("; ", outcomes));
+    }
+
+    private Task<CredentialReconciliationReport> ReconcileAsync() =>
+        _portal.WithAsync<CredentialReconciler, CredentialReconciliationReport>(r => r.FixAsync());
+
+    [Fact]
+    public async Task Rotate_CrashAtAnyStep_LeavesOldOrNewStateAfterReconcile()
+    {
+        const string newToken = "dp.st.dev.fakeRotatedDopplerToken0002";
+        _fakes.Doppler.AcceptToken(newToken, ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig, "dev");
+        await CrashAtEveryStepAsync(
+            async at => Guid.Parse((string)(await (await Owner.PostJsonAsync(Url("/vault-connections"), ProviderFakes.ValidBody("doppler", $"rotated {at}")))
+                .AssertStatusAsync(HttpStatusCode.Created))["id"]!),
+            id => Owner.PostRawAsync(Url($"/vault-connections/{id}/rotate"), $$"""{"access_token":"{{newToken}}"}"""),
+            async id =>
+            {
+                var stored = await _store.GetAsync(CredentialKey.ForVaultConnection(_team.TeamId, id));
+                var record = await _portal.WithAsync<PortalDbContext, VaultConnection>(db => db.VaultConnections.AsNoTracking().SingleAsync(v => v.Id == id));
+                // A rotation moves updated_at past created_at.
+                var token = stored?["access_token"] switch { ProviderFakes.DopplerToken => "original", newToken => "rotated", _ => "missing" };
+                return $"record {(record.UpdatedAt > record.CreatedAt ? "rotated" : "original")}, credential {token}";
+            },
+            "record original, credential original", "record rotated, credential rotated");
+    }
+
+    [Fact]
+    public async Task SecretCredentialUpdate_CrashAtAnyStep_LeavesOldOrNewStateAfterReconcile()
+    {
+        await CrashAtEveryStepAsync(
+            async at => Guid.Parse((string)(await (await Owner.PostJsonAsync(Url("/secrets"), new Dictionary<string, object?>
+            {
+                ["name"] = $"blob {at}", ["secret_type"] = "azure_blob", ["auth_method"] = "azure_account_key",
+                ["credentials"] = new Dictionary<string, string> { ["account_name"] = "acct", ["account_key"] = AccountKey },
+            })).AssertStatusAsync(HttpStatusCode.Created))["id"]!),
+            id => Owner.PatchRawAsync(Url($"/secrets/{id}"),
+                """{"auth_method":"azure_sas_url","credentials":{"sas_url":"https://acct.blob.core.windows.net/?sv=2022-11-02&se=2030-01-01&sp=rl&sig=abc"}}"""),
+            async id =>
+            {
+                var stored = await _store.GetAsync(CredentialKey.ForSecret(_team.TeamId, id));
+                var record = await _portal.WithAsync<PortalDbContext, Core.Secrets.Secret>(db => db.Secrets.AsNoTracking().SingleAsync(s => s.Id == id));
+                return $"record {record.AuthMethod} [{string.Join(",", record.CredentialFields.Order())}], credential [{string.Join(",", (stored?.Keys ?? []).Order())}]";
+            },
+            "record azure_account_key [account_key,account_name], credential [account_key,account_name]",
+            "record azure_sas_url [sas_url], credential [sas_url]");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Delete_CrashAtAnyStep_LeavesRecordWithCredentialOrNeitherAfterReconcile(string kind)
+    {
+        var n = 0;
+        await CrashAtEveryStepAsync(
+            async _ =>
+            {
+                var body = Body(kind);
+                ((Dictionary<string, object?>)body)["name"] = $"doomed {n++}";
+                return Guid.Parse((string)(await (await Owner.PostJsonAsync(Url($"/{kind}"), body)).AssertStatusAsync(HttpStatusCode.Created))["id"]!);
+            },
+            id => Owner.DeleteAsync(Url($"/{kind}/{id}")),
+            async id =>
+            {
+                var key = kind == "secrets" ? CredentialKey.ForSecret(_team.TeamId, id) : CredentialKey.ForVaultConnection(_team.TeamId, id);
+                var record = (await Owner.GetAsync(Url($"/{kind}/{id}"))).StatusCode == HttpStatusCode.OK;
+                var stored = await _store.GetAsync(key) is not null;
+                return $"record {(record ? "kept" : "gone")}, credential {(stored ? "kept" : "gone")}";
+            },
+            "record kept, credential kept", "record gone, credential gone");
+    }
+
+    private static readonly string AccountKey = Convert.ToBase64String(new byte[64]);
 
     [Fact]
     public async Task Rotate_WhenStoreFails_Is502AndOldCredentialsStay()
@@ -168,6 +352,7 @@ public sealed class ConsistencyTests : IAsyncLifetime
         var key = CredentialKey.ForVaultConnection(_team.TeamId, Guid.Parse((string)created["id"]!));
         var before = await _store.GetAsync(key);
         _store.FailPut = true;
+        // (the first write of a rotation fails, so nothing may change)
         await (await Owner.PostRawAsync(Url($"/vault-connections/{created["id"]}/rotate"), $$"""{"access_token":"{{ProviderFakes.DopplerToken}}"}"""))
             .AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
         Assert.Equal(before, await _store.GetAsync(key));

@@ -198,6 +198,28 @@ public sealed class LocalCredentialReconcilerTests : CredentialReconcilerTestsBa
 
     protected override ICredentialStore Store => _store;
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task FixAsync_TempFileLeftByACrash_IsReportedThenDeleted()
+    {
+        var key = CredentialKey.ForSecret(Guid.NewGuid(), Guid.NewGuid());
+        var file = Path.Combine(_root, "credentials", key.RelativePath + ".json");
+        Directory.CreateDirectory(file);
+        await Assert.ThrowsAnyAsync<Exception>(() => _store.PutAsync(key, new Dictionary<string, string> { ["a"] = "b" }));
+        Directory.Delete(file);
+
+        var report = await new CredentialReconciler(Db, Store).ReconcileAsync();
+        var leftover = Assert.Single(report.IncompleteWrites);
+        Assert.EndsWith(".tmp", leftover);
+        Assert.False(report.IsConsistent);
+        Assert.Contains(leftover, report.Format());
+
+        var fixedReport = await new CredentialReconciler(Db, Store).FixAsync();
+        Assert.True(fixedReport.IsConsistent);
+        Assert.Empty(Directory.GetFiles(_root, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty((await new CredentialReconciler(Db, Store).ReconcileAsync()).IncompleteWrites);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -101,4 +101,36 @@ public sealed class LocalCredentialStoreTests : IDisposable
         var error = Assert.Throws<InvalidOperationException>(() => Store(key));
         Assert.Contains("CredentialStore:Local:Key", error.Message);
     }
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Put_CreatesTheFileAndItsFoldersOwnerOnly()
+    {
+        await Store(NewKey()).PutAsync(Key, Fields);
+
+        Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(FileOf(Key)));
+        var storeRoot = Path.Combine(_root, "data/credentials");
+        foreach (var folder in Directory.EnumerateDirectories(storeRoot, "*", SearchOption.AllDirectories).Append(storeRoot))
+        {
+            Assert.True(OwnerOnlyFolder == File.GetUnixFileMode(folder), $"{Path.GetRelativePath(_root, folder)}: {File.GetUnixFileMode(folder)}");
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Put_InterruptedBeforeTheRename_LeavesOnlyAnOwnerOnlyTempFile()
+    {
+        var store = Store(NewKey());
+        // A folder where the file should go makes the final rename fail, as a crash right before it would.
+        Directory.CreateDirectory(FileOf(Key));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => store.PutAsync(Key, Fields));
+
+        var temp = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(FileOf(Key))!, "*.tmp"));
+        Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(temp));
+        Assert.DoesNotContain("CANARY", await File.ReadAllTextAsync(temp));
+    }
 }

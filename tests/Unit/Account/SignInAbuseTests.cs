@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using Dataraven.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Dataraven.Tests.Account;
+
+/// <summary>What an outsider can do to the sign-in, registration and setup forms, posted as a browser posts them.</summary>
+public sealed class SignInAbuseTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private TestPortal _portal = null!;
+    private TeamFixture _team = null!;
+    private int _nextAddress;
+
+    public async Task InitializeAsync()
+    {
+        _portal = await TestPortal.StartAsync();
+        _team = await _portal.CreateTeamAsync("Acme");
+    }
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    /// <summary>A browser at an address no other request of this test used.</summary>
+    private SignedInClient.FormClient FreshBrowser()
+    {
+        var n = Interlocked.Increment(ref _nextAddress);
+        return SignedInClient.CreateFormClient(_portal, IPAddress.Parse($"10.1.{n / 250}.{n % 250 + 1}"));
+    }
+
+    [Fact]
+    public async Task WrongPasswords_FromOutsiders_DoNotLockTheOwnerOut()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await SignedInClient.SignInAsync(FreshBrowser(), _team.OwnerEmail, $"wrong password {i}");
+        }
+
+        var owner = FreshBrowser();
+        var response = await SignedInClient.SignInAsync(owner, _team.OwnerEmail, TestPortal.Password);
+
+        output.WriteLine($"after 20 wrong passwords the Owner signed in: {SignedInClient.HasAuthCookie(owner)}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.True(SignedInClient.HasAuthCookie(owner));
+    }
+
+    [Theory]
+    [InlineData("/account/login", "login")]
+    [InlineData("/account/register", "register")]
+    [InlineData("/setup", "setup")]
+    public async Task ManyPosts_FromOneAddress_AreThrottledWith429AndRetryAfter(string path, string form)
+    {
+        var attacker = FreshBrowser();
+        var answered = 0;
+        HttpResponseMessage? refused = null;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 50 && refused is null; i++)
+        {
+            var response = await SignedInClient.PostFormAsync(attacker, path, form, new()
+            {
+                ["Input.Email"] = $"sprayed-{i}@example.com", ["Input.Password"] = "Winter2026!",
+                ["Input.ConfirmPassword"] = "Winter2026!", ["Input.TeamName"] = "Sprayed",
+            });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused = response;
+            }
+            else
+            {
+                answered++;
+            }
+        }
+        output.WriteLine($"{path}: {answered} posts answered from one address in {clock.ElapsedMilliseconds} ms before a 429");
+
+        Assert.NotNull(refused);
+        Assert.InRange(answered, 1, 10);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After says when to try again");
+        Assert.Contains("Too many attempts", await refused.Content.ReadAsStringAsync());
+
+        // Another address is not affected.
+        var other = await SignedInClient.SignInAsync(FreshBrowser(), _team.OwnerEmail, TestPortal.Password);
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Register_ExistingEmail_AnswersExactlyLikeANewOne()
+    {
+        var existing = await Register(FreshBrowser(), _team.OwnerEmail);
+        var fresh = await Register(FreshBrowser(), "newcomer@example.com");
+
+        output.WriteLine($"existing email: {(int)existing.StatusCode} {existing.Headers.Location}; new email: {(int)fresh.StatusCode} {fresh.Headers.Location}");
+        Assert.Equal(fresh.StatusCode, existing.StatusCode);
+        Assert.Equal(fresh.Headers.Location, existing.Headers.Location);
+        Assert.DoesNotContain("exists already", await existing.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(existing.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith(SignedInClient.AuthCookie)));
+
+        // The newcomer's account works; the Owner's password was not changed by the second registration.
+        Assert.True(SignedInClient.HasAuthCookie(await SignedIn("newcomer@example.com", "registered again 1")));
+        Assert.True(SignedInClient.HasAuthCookie(await SignedIn(_team.OwnerEmail, TestPortal.Password)));
+        Assert.False(SignedInClient.HasAuthCookie(await SignedIn(_team.OwnerEmail, "registered again 1")));
+    }
+
+    [Fact]
+    public async Task SignInAndRegister_TakeAsLongForUnknownAccountsAsForKnownOnes()
+    {
+        // Warm up both paths (JIT, first database connection).
+        await SignedInClient.SignInAsync(FreshBrowser(), _team.OwnerEmail, "warm up");
+        await SignedInClient.SignInAsync(FreshBrowser(), "nobody@example.com", "warm up");
+
+        var known = new List<double>();
+        var unknown = new List<double>();
+        var registerExisting = new List<double>();
+        var registerNew = new List<double>();
+        for (var i = 0; i < 9; i++)
+        {
+            known.Add(await TimeAsync((b, t) => SignedInClient.SignInAsync(b, _team.OwnerEmail, $"wrong {i}", t)));
+            unknown.Add(await TimeAsync((b, t) => SignedInClient.SignInAsync(b, $"nobody-{i}@example.com", $"wrong {i}", t)));
+            registerExisting.Add(await TimeAsync((b, t) => Register(b, _team.OwnerEmail, t)));
+            registerNew.Add(await TimeAsync((b, t) => Register(b, $"new-{i}@example.com", t)));
+        }
+        output.WriteLine($"sign-in: {Median(known):F0} ms for a real account vs {Median(unknown):F0} ms for an unknown one");
+        output.WriteLine($"register: {Median(registerExisting):F0} ms for an existing email vs {Median(registerNew):F0} ms for a new one");
+
+        // Ratios of medians measured in the same run; equal work gives ~1, a skipped hash gives ~0.2.
+        Assert.InRange(Median(unknown) / Median(known), 0.6, 1.7);
+        Assert.InRange(Median(registerExisting) / Median(registerNew), 0.6, 1.7);
+    }
+
+    /// <summary>The time of the POST alone (the form page is fetched first).</summary>
+    private async Task<double> TimeAsync(Func<SignedInClient.FormClient, string, Task<HttpResponseMessage>> post)
+    {
+        var browser = FreshBrowser();
+        var token = await SignedInClient.GetTokenAsync(browser);
+        var clock = Stopwatch.StartNew();
+        var response = await post(browser, token);
+        clock.Stop();
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private async Task<SignedInClient.FormClient> SignedIn(string email, string password)
+    {
+        var browser = FreshBrowser();
+        await SignedInClient.SignInAsync(browser, email, password);
+        return browser;
+    }
+
+    private static Task<HttpResponseMessage> Register(HttpClient browser, string email, string? token = null) =>
+        SignedInClient.PostFormAsync(browser, "/account/register", "register", new()
+        {
+            ["Input.Email"] = email, ["Input.Password"] = "registered again 1", ["Input.ConfirmPassword"] = "registered again 1",
+        }, token);
+}
