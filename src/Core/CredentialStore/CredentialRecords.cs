@@ -14,15 +14,19 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
 {
     /// <summary>
     /// Within the team's tier limit: runs <paramref name="guard"/> (e.g. the name check), stores
-    /// <paramref name="credential"/> when given, adds <paramref name="record"/> and saves. Returns the problem, if any.
+    /// <paramref name="credential"/> when given, adds <paramref name="record"/> and saves. Returns the problem, if any,
+    /// including the one <paramref name="conflicts"/> gives when a concurrent request wins a race for the name or
+    /// deletes what the record points at.
     /// </summary>
     public async Task<Problem?> CreateAsync(Guid teamId, LimitedResource resource, object record, CredentialKey key,
-        IReadOnlyDictionary<string, string>? credential, Func<CancellationToken, Task<Problem?>> guard, CancellationToken ct)
+        IReadOnlyDictionary<string, string>? credential, Func<CancellationToken, Task<Problem?>> guard,
+        WriteConflicts conflicts, CancellationToken ct)
     {
         var stored = false;
+        Result<Done> result;
         try
         {
-            var result = await limits.CreateWithinLimitAsync(teamId, resource, async c =>
+            result = await limits.CreateWithinLimitAsync(teamId, resource, async c =>
             {
                 if (await guard(c) is { } problem)
                 {
@@ -35,10 +39,8 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
                     await store.PutAsync(key, credential, c);
                 }
                 db.Add(record);
-                await db.SaveChangesAsync(c);
-                return Done.Instance;
+                return await db.SaveChangesOrConflictAsync(conflicts, c) is { } conflict ? conflict : Done.Instance;
             }, ct);
-            return result.Problem;
         }
         catch
         {
@@ -49,25 +51,40 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             }
             throw;
         }
+        if (!result.IsSuccess && stored)
+        {
+            await DeleteQuietlyAsync(key);
+        }
+        return result.Problem;
     }
 
-    /// <summary>Saves the pending record changes and, when given, replaces the credential; a store failure undoes both.</summary>
-    public async Task SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential, CancellationToken ct)
+    /// <summary>
+    /// Saves the pending record changes and, when given, replaces the credential; a store failure undoes both.
+    /// A lost race (the record deleted, its new name taken meanwhile) changes nothing and returns its problem.
+    /// </summary>
+    public async Task<Problem?> SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential,
+        WriteConflicts conflicts, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
+        if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
+        {
+            return conflict;
+        }
         if (credential is not null)
         {
             await store.PutAsync(key, credential, ct);
         }
         await tx.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>
     /// Removes <paramref name="record"/> and, when <paramref name="key"/> is given, its credential; if the
     /// store fails, the record stays with its credential. <paramref name="guard"/> runs inside the transaction.
+    /// A record already deleted by a concurrent request gives <paramref name="conflicts"/>' problem (404).
     /// </summary>
-    public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard, CancellationToken ct)
+    public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard,
+        WriteConflicts conflicts, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (guard is not null && await guard(ct) is { } problem)
@@ -75,7 +92,10 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             return problem;
         }
         db.Remove(record);
-        await db.SaveChangesAsync(ct);
+        if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
+        {
+            return conflict;
+        }
         if (key is { } k)
         {
             await store.DeleteAsync(k, ct);
