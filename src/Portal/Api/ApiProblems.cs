@@ -16,6 +16,7 @@ public static class ApiProblems
         ForbiddenRoleProblem or TierLimitProblem => StatusCodes.Status403Forbidden,
         NameConflictProblem or InUseProblem => StatusCodes.Status409Conflict,
         PayloadTooLargeProblem => StatusCodes.Status413PayloadTooLarge,
+        UnsupportedMediaTypeProblem => StatusCodes.Status415UnsupportedMediaType,
         ProviderRejectedProblem => StatusCodes.Status422UnprocessableEntity,
         ProviderUnreachableProblem => StatusCodes.Status502BadGateway,
         UnauthenticatedProblem => StatusCodes.Status401Unauthorized,
@@ -74,7 +75,8 @@ public static class ApiProblems
         StatusCodes.Status404NotFound => new NotFoundProblem(),
         StatusCodes.Status405MethodNotAllowed => new MethodNotAllowedProblem(),
         StatusCodes.Status413PayloadTooLarge => new PayloadTooLargeProblem(),
-        StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
+        StatusCodes.Status415UnsupportedMediaType => new UnsupportedMediaTypeProblem(),
+        StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
         _ => new InternalProblem(),
     };
 
