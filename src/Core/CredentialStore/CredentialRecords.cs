@@ -15,15 +15,19 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
 {
     /// <summary>
     /// Within the team's tier limit: runs <paramref name="guard"/> (e.g. the name check), stores
-    /// <paramref name="credential"/> when given, adds <paramref name="record"/> and saves. Returns the problem, if any.
+    /// <paramref name="credential"/> when given, adds <paramref name="record"/> and saves. Returns the problem, if any,
+    /// including the one <paramref name="conflicts"/> gives when a concurrent request wins a race for the name or
+    /// deletes what the record points at.
     /// </summary>
     public async Task<Problem?> CreateAsync(Guid teamId, LimitedResource resource, object record, CredentialKey key,
-        IReadOnlyDictionary<string, string>? credential, Func<CancellationToken, Task<Problem?>> guard, CancellationToken ct)
+        IReadOnlyDictionary<string, string>? credential, Func<CancellationToken, Task<Problem?>> guard,
+        WriteConflicts conflicts, CancellationToken ct)
     {
         var stored = false;
+        Result<Done> result;
         try
         {
-            var result = await limits.CreateWithinLimitAsync(teamId, resource, async c =>
+            result = await limits.CreateWithinLimitAsync(teamId, resource, async c =>
             {
                 if (await guard(c) is { } problem)
                 {
@@ -36,10 +40,8 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
                     await store.PutAsync(key, credential, c);
                 }
                 db.Add(record);
-                await db.SaveChangesAsync(c);
-                return Done.Instance;
+                return await db.SaveChangesOrConflictAsync(conflicts, c) is { } conflict ? conflict : Done.Instance;
             }, ct);
-            return result.Problem;
         }
         catch
         {
@@ -50,6 +52,11 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             }
             throw;
         }
+        if (!result.IsSuccess && stored)
+        {
+            await DeleteQuietlyAsync(key);
+        }
+        return result.Problem;
     }
 
     /// <summary>
@@ -57,38 +64,61 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
     /// when given, replaces the credential. The new credential is staged under a key versioned by
     /// <paramref name="updatedAt"/> before the commit and made current after it, so a crash at any point leaves
     /// the old record with the old credential (plus a staged orphan) or the new record with its staged credential,
-    /// which reconcile-credentials deletes or makes current. A failure before the commit changes nothing.
+    /// which reconcile-credentials deletes or makes current. A failure before the commit changes nothing; so does a
+    /// lost race (the record deleted, its new name taken meanwhile), which returns its problem.
     /// </summary>
-    public async Task SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential, DateTime updatedAt, CancellationToken ct)
+    public async Task<Problem?> SaveAsync(CredentialKey key, IReadOnlyDictionary<string, string>? credential, DateTime updatedAt,
+        WriteConflicts conflicts, CancellationToken ct)
     {
-        if (credential is null)
+        var staged = credential is null ? (CredentialKey?)null : key.StagedFor(updatedAt);
+        if (staged is { } s)
         {
-            await db.SaveChangesAsync(ct);
-            return;
+            await store.PutAsync(s, credential!, ct);
         }
-        var staged = key.StagedFor(updatedAt);
-        await store.PutAsync(staged, credential, ct);
+        Problem? conflict;
         try
         {
-            await db.SaveChangesAsync(ct);
+            // An explicit transaction writes at once (SQLite: BEGIN IMMEDIATE), waiting for other writers rather than
+            // failing with "database is locked" when a concurrent request holds the lock.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            conflict = await db.SaveChangesOrConflictAsync(conflicts, ct);
+            if (conflict is null)
+            {
+                await tx.CommitAsync(ct);
+            }
         }
         catch
         {
             db.ChangeTracker.Clear();
-            await DeleteQuietlyAsync(staged);
+            if (staged is { } orphan)
+            {
+                await DeleteQuietlyAsync(orphan);
+            }
             throw;
         }
-        await store.PutAsync(key, credential, ct);
-        await store.DeleteAsync(staged, ct);
+        if (staged is not { } committed)
+        {
+            return conflict;
+        }
+        if (conflict is not null)
+        {
+            await DeleteQuietlyAsync(committed);
+            return conflict;
+        }
+        await store.PutAsync(key, credential!, ct);
+        await store.DeleteAsync(committed, ct);
+        return null;
     }
 
     /// <summary>
     /// Removes <paramref name="record"/> and then, when <paramref name="key"/> is given, its credential. The record goes
     /// first: a crash or store failure after the commit leaves an orphan (reported and deleted by reconcile-credentials),
     /// never a record without its credential. An unreachable store is noticed before anything changes.
-    /// <paramref name="guard"/> runs inside the transaction.
+    /// <paramref name="guard"/> runs inside the transaction. A record already deleted by a concurrent request gives
+    /// <paramref name="conflicts"/>' problem (404).
     /// </summary>
-    public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard, CancellationToken ct)
+    public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard,
+        WriteConflicts conflicts, CancellationToken ct)
     {
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -102,7 +132,10 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
                 await store.GetAsync(k, ct);
             }
             db.Remove(record);
-            await db.SaveChangesAsync(ct);
+            if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
+            {
+                return conflict;
+            }
             await tx.CommitAsync(ct);
         }
         if (key is { } committed)

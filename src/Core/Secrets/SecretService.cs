@@ -88,7 +88,8 @@ public sealed class SecretService(
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
-            async c => await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+            async c => await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
+            Conflicts(secret), ct);
         if (problem is not null)
         {
             return problem;
@@ -136,7 +137,10 @@ public sealed class SecretService(
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
 
-        await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt, ct);
+        if (await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt, Conflicts(secret), ct) is { } lostRace)
+        {
+            return lostRace;
+        }
         return Details(secret, connection);
     }
 
@@ -151,7 +155,11 @@ public sealed class SecretService(
         {
             return new ForbiddenRoleProblem("delete secrets (Owners and Admins only)");
         }
-        await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null, ct);
+        if (await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null,
+                Conflicts(secret), ct) is { } lostRace)
+        {
+            return lostRace;
+        }
         logger.LogInformation("Secret {SecretId} deleted from team {TeamId}", id, actor.TeamId);
         return Done.Instance;
     }
@@ -176,6 +184,9 @@ public sealed class SecretService(
             : null;
         return Details(secret, connection);
     }
+
+    /// <summary>A concurrent request deleted the secret or its vault connection, or took its name.</summary>
+    private static WriteConflicts Conflicts(Secret secret) => WriteConflicts.ForNamedRecord("secret", secret.Name, "vault connection");
 
     private static SecretDetails Details(Secret secret, VaultConnection? connection) =>
         new(secret, connection?.Name, connection?.VaultType);

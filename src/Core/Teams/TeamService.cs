@@ -15,8 +15,59 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
 
+    public const string EmailTakenMessage = "An account with this email exists already. Sign in instead.";
+
+    /// <summary>Creates a user with a password; an email that has an account already is a validation problem on <c>email</c>.</summary>
+    public async Task<Result<PortalUser>> CreateUserAsync(string? email, string? password, CancellationToken ct = default)
+    {
+        if (Validate(email, password) is { } invalid)
+        {
+            return invalid;
+        }
+        var user = new PortalUser { Id = Guid.NewGuid(), UserName = email!.Trim(), Email = email.Trim(), EmailConfirmed = true };
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, password!);
+        }
+        catch (DbUpdateException e) when (WriteConflicts.Classify(e) == WriteConflict.Duplicate)
+        {
+            // A concurrent registration of the same email passed Identity's check too; the unique index decided.
+            db.Entry(user).State = EntityState.Detached;
+            return ValidationProblem.For("email", EmailTakenMessage);
+        }
+        if (created.Succeeded)
+        {
+            return user;
+        }
+        if (created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+        {
+            return ValidationProblem.For("email", EmailTakenMessage);
+        }
+        return new ValidationProblem(new Dictionary<string, string[]>
+        {
+            [created.Errors.Any(e => e.Code.Contains("Password")) ? "password" : "email"] =
+                created.Errors.Select(e => e.Description).ToArray(),
+        });
+    }
+
     /// <summary>Creates a user with a password, or reuses the existing user with that email (password unchanged).</summary>
     public async Task<Result<PortalUser>> FindOrCreateUserAsync(string? email, string? password, CancellationToken ct = default)
+    {
+        if (Validate(email, password) is { } invalid)
+        {
+            return invalid;
+        }
+        if (await users.FindByEmailAsync(email!.Trim()) is { } existing)
+        {
+            return existing;
+        }
+        var created = await CreateUserAsync(email, password, ct);
+        // Created by a concurrent request in the meantime: that is the user to reuse.
+        return !created.IsSuccess && await users.FindByEmailAsync(email.Trim()) is { } raced ? raced : created;
+    }
+
+    private static ValidationProblem? Validate(string? email, string? password)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@') || email.Length > 256)
@@ -27,26 +78,7 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         {
             errors["password"] = ["Enter a password."];
         }
-        if (errors.Count > 0)
-        {
-            return new ValidationProblem(errors);
-        }
-        var existing = await users.FindByEmailAsync(email!.Trim());
-        if (existing is not null)
-        {
-            return existing;
-        }
-        var user = new PortalUser { Id = Guid.NewGuid(), UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
-        var created = await users.CreateAsync(user, password!);
-        if (!created.Succeeded)
-        {
-            return new ValidationProblem(new Dictionary<string, string[]>
-            {
-                [created.Errors.Any(e => e.Code.Contains("Password")) ? "password" : "email"] =
-                    created.Errors.Select(e => e.Description).ToArray(),
-            });
-        }
-        return user;
+        return errors.Count > 0 ? new ValidationProblem(errors) : null;
     }
 
     public async Task<Result<Team>> CreateTeamAsync(Guid ownerUserId, string? name, string tier = "free", CancellationToken ct = default)

@@ -120,7 +120,8 @@ public sealed class VaultConnectionService(
         };
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.VaultConnections, connection,
             CredentialKey.ForVaultConnection(actor.TeamId, connection.Id), credentials,
-            async c => await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null, ct);
+            async c => await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
+            Conflicts(connection), ct);
         if (problem is not null)
         {
             return problem;
@@ -150,15 +151,9 @@ public sealed class VaultConnectionService(
             return conflict;
         }
         connection.UpdatedAt = Clock.UtcNow(time);
-        try
+        if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Lost a race for the name against a concurrent rename: the unique index decided.
-            db.ChangeTracker.Clear();
-            return new NameConflictProblem(connection.Name);
+            return lostRace;
         }
         return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
     }
@@ -183,7 +178,10 @@ public sealed class VaultConnectionService(
         connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = check.Ok ? null : check.Message ?? DefaultMessage(check.Outcome);
-        await db.SaveChangesAsync(ct);
+        if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
+        {
+            return lostRace;
+        }
         return new VerificationOutcome(check.Ok, connection.LastVerificationError, now);
     }
 
@@ -215,7 +213,10 @@ public sealed class VaultConnectionService(
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
         connection.UpdatedAt = now;
-        await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, ct);
+        if (await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, Conflicts(connection), ct) is { } lostRace)
+        {
+            return lostRace;
+        }
         logger.LogInformation("Vault connection {ConnectionId} credentials rotated in team {TeamId}", id, actor.TeamId);
         return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
     }
@@ -237,7 +238,7 @@ public sealed class VaultConnectionService(
             var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
                 .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(c);
             return usedBy.Count > 0 ? new InUseProblem(usedBy) : null;
-        }, ct);
+        }, Conflicts(connection), ct);
         if (problem is not null)
         {
             return problem;
@@ -259,6 +260,9 @@ public sealed class VaultConnectionService(
     /// <summary>The provider's credential fields as the credential store keeps them (validated, so none is null).</summary>
     private static Dictionary<string, string> CredentialsOf(VaultType type, Func<string, string?> valueOf) =>
         VaultProviderCatalog.Get(type).Credentials.ToDictionary(f => f.WireName, f => f.Normalize(valueOf(f.WireName))!);
+
+    /// <summary>A concurrent request deleted the connection or took its name.</summary>
+    private static WriteConflicts Conflicts(VaultConnection connection) => WriteConflicts.ForNamedRecord("vault connection", connection.Name);
 
     private static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
     {

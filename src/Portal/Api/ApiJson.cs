@@ -19,10 +19,15 @@ public static class ApiJson
         o.NumberHandling = JsonNumberHandling.Strict;
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // "Last one wins" would let {"role": "viewer", "role": "owner"} mean something other than it appears to.
+        o.AllowDuplicateProperties = false;
         return o;
     }
 
-    /// <summary>The body as <typeparamref name="T"/>, or the problem to answer (400 validation_failed, 413 payload_too_large).</summary>
+    /// <summary>
+    /// The body as <typeparamref name="T"/>, or the problem to answer (400 validation_failed, 413 payload_too_large,
+    /// 415 unsupported_media_type when a body comes without a JSON <c>Content-Type</c>).
+    /// </summary>
     public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
         if (request.ContentLength > MaxBodyBytes)
@@ -39,6 +44,11 @@ public static class ApiJson
                 return new PayloadTooLargeProblem();
             }
             buffer.Write(chunk, 0, read);
+        }
+        // A missing body is a missing field, whatever its media type; a body of another media type is refused.
+        if (buffer.Length > 0 && !request.HasJsonContentType())
+        {
+            return new UnsupportedMediaTypeProblem();
         }
         if (buffer.Length == 0)
         {
@@ -59,7 +69,7 @@ public static class ApiJson
     private static string FieldOf(JsonException e)
     {
         var path = e.Path is null or "$" ? "" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
-        if (UnknownMember(e) is { } member && !path.EndsWith(member, StringComparison.Ordinal))
+        if ((UnknownMember(e) ?? DuplicateMember(e)) is { } member && !path.EndsWith(member, StringComparison.Ordinal))
         {
             // Depending on where the reader stopped, the path names the unknown member or its parent.
             path = path.Length == 0 ? member : $"{path}.{member}";
@@ -67,12 +77,19 @@ public static class ApiJson
         return path.Length == 0 ? "body" : path;
     }
 
-    private static string? UnknownMember(JsonException e)
+    private static string? UnknownMember(JsonException e) => QuotedMember(e, "The JSON property '", "could not be mapped");
+
+    private static string? DuplicateMember(JsonException e) => QuotedMember(e, "Duplicate property '", "encountered");
+
+    // Objects name the property in the message; dictionaries only in the path.
+    private static bool IsDuplicate(JsonException e) => e.Message.StartsWith("Duplicate propert", StringComparison.Ordinal);
+
+    /// <summary>The property name System.Text.Json quotes in its message after <paramref name="marker"/>.</summary>
+    private static string? QuotedMember(JsonException e, string marker, string mustContain)
     {
-        const string marker = "The JSON property '";
         var message = e.Message;
         var start = message.IndexOf(marker, StringComparison.Ordinal);
-        if (start < 0 || !message.Contains("could not be mapped", StringComparison.Ordinal))
+        if (start < 0 || !message.Contains(mustContain, StringComparison.Ordinal))
         {
             return null;
         }
@@ -83,9 +100,13 @@ public static class ApiJson
 
     private static string MessageOf(JsonException e) =>
         UnknownMember(e) is not null ? "Unknown field."
+        : IsDuplicate(e) ? "Appears more than once; give each field once."
         : e.Path is null or "$" ? "The body is not valid JSON."
         : "Has the wrong type or is not valid JSON.";
 }
+
+public sealed record UnsupportedMediaTypeProblem()
+    : Problem("unsupported_media_type", "The request body must be JSON, sent with Content-Type: application/json.");
 
 public sealed record PayloadTooLargeProblem()
     : Problem("payload_too_large", $"The request body is larger than {ApiJson.MaxBodyBytes / 1024} KiB.");

@@ -62,7 +62,8 @@ public static class ApiProblems
         StatusCodes.Status404NotFound => new NotFoundProblem(),
         StatusCodes.Status405MethodNotAllowed => new MethodNotAllowedProblem(),
         StatusCodes.Status413PayloadTooLarge => new PayloadTooLargeProblem(),
-        StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
+        StatusCodes.Status415UnsupportedMediaType => new UnsupportedMediaTypeProblem(),
+        StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
         _ => new InternalProblem(),
     };
 
@@ -94,6 +95,7 @@ public static class ApiErrors
     public static readonly ApiError NameConflict = new("name_conflict", StatusCodes.Status409Conflict);
     public static readonly ApiError InUse = new("in_use", StatusCodes.Status409Conflict);
     public static readonly ApiError PayloadTooLarge = new("payload_too_large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly ApiError UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
     public static readonly ApiError ProviderRejected = new("provider_rejected", StatusCodes.Status422UnprocessableEntity);
     public static readonly ApiError ProviderUnreachable = new("provider_unreachable", StatusCodes.Status502BadGateway);
     public static readonly ApiError Internal = new("internal_error", StatusCodes.Status500InternalServerError);
@@ -101,7 +103,7 @@ public static class ApiErrors
     public static readonly IReadOnlyList<ApiError> All =
     [
         ValidationFailed, Unauthenticated, ForbiddenRole, TierLimitReached, NotFound, MethodNotAllowed,
-        NameConflict, InUse, PayloadTooLarge, ProviderRejected, ProviderUnreachable, Internal,
+        NameConflict, InUse, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable, Internal,
     ];
 
     public static ApiError? Find(string code) => All.FirstOrDefault(e => e.Code == code);

@@ -21,5 +21,5 @@ public static class ProblemResponseConventions
 
     /// <summary>A JSON body read by <see cref="ApiJson.ReadAsync{T}"/>, which answers 400 and 413 itself.</summary>
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) where T : notnull =>
-        builder.Accepts<T>("application/json").ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge);
+        builder.Accepts<T>("application/json").ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge, ApiErrors.UnsupportedMediaType);
 }

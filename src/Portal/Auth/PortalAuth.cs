@@ -21,6 +21,12 @@ public static class PortalAuth
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // Signing in on the login page redirects to its ReturnUrl as given; keep it local and escaped.
+                o.Events.OnRedirectToReturnUrl = context =>
+                {
+                    context.Response.Redirect(ReturnUrls.LocalOrRoot(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
             }));
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
