@@ -78,14 +78,7 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
         Problem? conflict;
         try
         {
-            // An explicit transaction writes at once (SQLite: BEGIN IMMEDIATE), waiting for other writers rather than
-            // failing with "database is locked" when a concurrent request holds the lock.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             conflict = await db.SaveChangesOrConflictAsync(conflicts, ct);
-            if (conflict is null)
-            {
-                await tx.CommitAsync(ct);
-            }
         }
         catch
         {

@@ -61,13 +61,22 @@ public static class WriteConflictExtensions
 {
     /// <summary>
     /// Saves the pending changes, or returns the problem a lost race stands for (nothing is saved then, and
-    /// the tracked changes are dropped). Other database errors are thrown as before.
+    /// the tracked changes are dropped). Other database errors are thrown as before. Outside a transaction it
+    /// opens one: on SQLite an explicit transaction takes the write lock at once (BEGIN IMMEDIATE) and waits
+    /// for other writers, where a bare save can fail at once with "database is locked".
     /// </summary>
     public static async Task<Problem?> SaveChangesOrConflictAsync(this DbContext db, WriteConflicts conflicts, CancellationToken ct)
     {
         try
         {
+            if (db.Database.CurrentTransaction is not null)
+            {
+                await db.SaveChangesAsync(ct);
+                return null;
+            }
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             return null;
         }
         catch (DbUpdateException e) when (conflicts.ProblemFor(e) is not null)
