@@ -59,7 +59,7 @@ public sealed partial class PageForm
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
+    internal static partial Regex AntiforgeryToken();
 }
 
 /// <summary>Keeps cookies across requests to the in-memory test server, as a browser does.</summary>

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Dataraven.Tests.Infrastructure;
 
 /// <summary>An HTTP client that signs in through the real login form and keeps the cookies, for prerendered pages.</summary>
-public static partial class SignedInClient
+public static class SignedInClient
 {
     public const string AuthCookie = "dataraven.auth";
 
@@ -34,7 +33,7 @@ public static partial class SignedInClient
 
     /// <summary>An antiforgery token (and its cookie) from the sign-in page; any form's token serves all forms.</summary>
     public static async Task<string> GetTokenAsync(HttpClient client) =>
-        AntiforgeryToken().Match(await client.GetStringAsync("/account/login")).Groups[1].Value;
+        PageForm.AntiforgeryToken().Match(await client.GetStringAsync("/account/login")).Groups[1].Value;
 
     /// <summary>Posts the fields as a browser does, with <paramref name="token"/> or a token fetched first.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formName, Dictionary<string, string> fields,
@@ -52,27 +51,4 @@ public static partial class SignedInClient
         public CookieContainer Cookies => cookies;
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
-
-    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var header = cookies.GetCookieHeader(request.RequestUri!);
-            if (header.Length > 0)
-            {
-                request.Headers.Add("Cookie", header);
-            }
-            var response = await base.SendAsync(request, ct);
-            if (response.Headers.TryGetValues("Set-Cookie", out var set))
-            {
-                foreach (var cookie in set)
-                {
-                    cookies.SetCookies(request.RequestUri!, cookie);
-                }
-            }
-            return response;
-        }
-    }
 }
