@@ -29,9 +29,9 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<Secret> Secrets => Set<Secret>();
 
     /// <summary>
-    /// Called first inside a write transaction that checks a team's limits before it inserts: makes concurrent
-    /// such transactions of the team, in any process, run one after the other. On SQLite the transaction
-    /// itself does it (BEGIN IMMEDIATE takes the database's single write lock).
+    /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
+    /// the last Owner, a connection still in use): makes such transactions of one team, in any portal instance,
+    /// run one after the other. On SQLite the transaction itself does it (BEGIN IMMEDIATE takes the single write lock).
     /// </summary>
     public virtual Task LockTeamForWriteAsync(Guid teamId, CancellationToken ct) => Task.CompletedTask;
 
