@@ -168,7 +168,7 @@ public sealed class TwoInstanceRaceTests(ITestOutputHelper output) : IAsyncLifet
         /// <summary>The portal's build output beside this test build (same configuration).</summary>
         private static string PortalDll()
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
                 var dll = Path.Combine(dir.FullName, "src", "Portal", "bin", configuration, "net10.0", "Dataraven.Portal.dll");
