@@ -16,6 +16,7 @@ namespace Dataraven.Tests.Persistence;
 public sealed class PostgresServer
 {
     public const string User = "portal";
+    private const string DataDirPrefix = "dr-pg-";
     private static readonly SemaphoreSlim StartGate = new(1, 1);
     private static PostgresServer? _shared;
 
@@ -78,7 +79,8 @@ public sealed class PostgresServer
         var bin = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL was not found under /usr/lib/postgresql/*/bin. These tests need a real server: " +
             "`apt-get install -y postgresql` (test.sh does it where it is missing).");
-        var dataDir = Directory.CreateTempSubdirectory("dr-pg-").FullName;
+        RemoveStoppedServers();
+        var dataDir = Directory.CreateTempSubdirectory(DataDirPrefix).FullName;
         var port = FreePort();
         var server = new PostgresServer(bin, dataDir, port);
         if (Environment.UserName == "root")
@@ -93,6 +95,28 @@ public sealed class PostgresServer
         await server.RunAsPostgresAsync("pg_ctl", "-D", dataDir, "-o", options, "-l", Path.Combine(dataDir, "log"), "-w", "start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
+    }
+
+    /// <summary>
+    /// The test host may be ended before <see cref="Stop"/> has removed its folder; earlier runs' folders of
+    /// servers no longer running (no postmaster.pid, and not just being created by a run starting now) are removed here.
+    /// </summary>
+    private static void RemoveStoppedServers()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), DataDirPrefix + "*"))
+        {
+            if (!File.Exists(Path.Combine(dir, "postmaster.pid")) && Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run's, still in use: left to that run.
+                }
+            }
+        }
     }
 
     private void Stop()
