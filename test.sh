@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the portal: unit/API tests (tests/Unit, with a local moto SSM server) and
+# Runs every test of the portal: unit/API tests (tests/Unit, with a local moto SSM server and a
+# throwaway PostgreSQL server) and
 # browser tests (tests/E2E, Debian Chromium). Prints "N passed, N failed" as its last line.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,17 @@ if [[ ! -x /usr/bin/chromium ]]; then
     export DEBIAN_FRONTEND=noninteractive
     if ! { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; then
         echo "Could not install Chromium (apt-get install -y chromium)." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
+# The PostgreSQL suites start a throwaway server (initdb/pg_ctl from Debian's postgresql package).
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    echo "==> Installing PostgreSQL"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; then
+        echo "Could not install PostgreSQL (apt-get install -y postgresql); the PostgreSQL tests need it." >&2
         summary 0 0
         exit 1
     fi

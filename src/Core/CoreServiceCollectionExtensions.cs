@@ -24,8 +24,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddDataravenCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddSingleton(TimeProvider.System);
-        var connectionString = ResolveConnectionString(configuration.GetConnectionString("Portal"), contentRoot);
-        services.AddDbContext<PortalDbContext>(o => o.UseSqlite(connectionString));
+        services.AddPortalDatabase(configuration, contentRoot);
 
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
@@ -39,6 +38,37 @@ public static class CoreServiceCollectionExtensions
 
         services.AddCredentialStore(configuration, contentRoot);
         return services;
+    }
+
+    /// <summary>The one place the database provider is chosen (<c>Database:Provider</c>); services always ask for <see cref="PortalDbContext"/>.</summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var configured = configuration.GetConnectionString("Portal");
+        if (UsesPostgres(configuration))
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new InvalidOperationException("Database:Provider is Postgres: set ConnectionStrings:Portal to an Npgsql connection string.");
+            }
+            services.AddDbContext<PostgresPortalDbContext>(o => o.UseNpgsql(configured));
+            services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
+            return services;
+        }
+        var connectionString = ResolveConnectionString(configured, contentRoot);
+        services.AddDbContext<PortalDbContext>(o => o.UseSqlite(connectionString));
+        return services;
+    }
+
+    /// <summary><c>Database:Provider</c>: <c>Sqlite</c> (default, embedded) or <c>Postgres</c>.</summary>
+    public static bool UsesPostgres(IConfiguration configuration)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        return provider.ToLowerInvariant() switch
+        {
+            "sqlite" => false,
+            "postgres" or "postgresql" => true,
+            _ => throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{provider}'."),
+        };
     }
 
     /// <summary>The one place the credential store implementation is chosen (<c>CredentialStore:Provider</c>).</summary>

@@ -8,14 +8,32 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dataraven.Core.Persistence;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
-    : IdentityUserContext<PortalUser, Guid>(options)
+/// <summary>
+/// The portal's model, on SQLite (the embedded default). <see cref="PostgresPortalDbContext"/> is the same
+/// model on PostgreSQL, a type of its own so that each provider has its own migrations and snapshot.
+/// </summary>
+public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
 {
+    public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options)
+    {
+    }
+
+    protected PortalDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<VaultConnection> VaultConnections => Set<VaultConnection>();
     public DbSet<Secret> Secrets => Set<Secret>();
+
+    /// <summary>
+    /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
+    /// the last Owner, a connection still in use): makes such transactions of one team, in any portal instance,
+    /// run one after the other. On SQLite the transaction itself does it (BEGIN IMMEDIATE takes the single write lock).
+    /// </summary>
+    public virtual Task LockTeamForWriteAsync(Guid teamId, CancellationToken ct) => Task.CompletedTask;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

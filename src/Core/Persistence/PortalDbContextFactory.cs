@@ -12,3 +12,10 @@ public sealed class PortalDbContextFactory : IDesignTimeDbContextFactory<PortalD
     public PortalDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(CoreServiceCollectionExtensions.DefaultConnectionString).Options);
 }
+
+/// <summary>For <c>dotnet ef ... --context PostgresPortalDbContext</c>: the PostgreSQL migrations.</summary>
+public sealed class PostgresPortalDbContextFactory : IDesignTimeDbContextFactory<PostgresPortalDbContext>
+{
+    public PostgresPortalDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql("Host=localhost;Database=portal").Options);
+}

@@ -176,6 +176,7 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
             return new ForbiddenRoleProblem("manage members (Owners only)");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.LockTeamForWriteAsync(actor.TeamId, ct);
         var member = await db.TeamMembers.SingleOrDefaultAsync(m => m.TeamId == actor.TeamId && m.UserId == userId, ct);
         if (member is null)
         {

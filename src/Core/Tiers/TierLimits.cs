@@ -21,8 +21,9 @@ public sealed record UsageReport(TierPlan Tier, int VaultConnections, int Secret
 /// <summary>
 /// "May this team create one more X?" Answers with numbers and lets the caller phrase the error.
 /// <see cref="CreateWithinLimitAsync{T}"/> makes check + insert atomic: it runs inside a write
-/// transaction (SQLite BEGIN IMMEDIATE), so concurrent creates are serialized and cannot overshoot;
-/// within this process they first queue on the team's async lock (<see cref="TeamWriteLocks"/>).
+/// transaction that holds the team's write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the team row,
+/// SELECT ... FOR UPDATE), so concurrent creates, across every portal instance, are serialized and cannot
+/// overshoot; within this process they first queue on the team's async lock (<see cref="TeamWriteLocks"/>).
 /// </summary>
 public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
 {
@@ -47,6 +48,7 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
     {
         using var teamLock = await locks.AcquireAsync(teamId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.LockTeamForWriteAsync(teamId, ct);
         var status = await CheckAsync(teamId, resource, ct);
         if (!status.CanCreateOne)
         {

@@ -235,6 +235,8 @@ public sealed class VaultConnectionService(
         }
         var problem = await records.DeleteAsync(connection, CredentialKey.ForVaultConnection(actor.TeamId, id), async c =>
         {
+            // Secrets are created under the same lock, so none can appear between this check and the delete.
+            await db.LockTeamForWriteAsync(actor.TeamId, c);
             var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
                 .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(c);
             return usedBy.Count > 0 ? new InUseProblem(usedBy) : null;

@@ -46,7 +46,8 @@ public static class PortalApp
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddDataProtection()
             .SetApplicationName("DataRaven.Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys"))));
+            .PersistKeysWithPortalDatabase(builder.Configuration,
+                Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys")));
         builder.Services.AddHostedService<DatabaseMigrator>();
         overrideServices?.Invoke(builder.Services);
 

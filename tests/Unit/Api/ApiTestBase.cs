@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Tests.Infrastructure;
+using Dataraven.Tests.Persistence;
 using Dataraven.Tests.Unit.CredentialStore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,9 +54,16 @@ public sealed class SsmApiPortal : ApiPortalFixture
     }
 }
 
+/// <summary>The embedded store on PostgreSQL (a database of its own on the test run's server) instead of SQLite.</summary>
+public sealed class PostgresApiPortal : ApiPortalFixture
+{
+    protected override async Task ConfigureAsync(TestPortalOptions options) =>
+        await PostgresRun.ConfigureAsync(options);
+}
+
 /// <summary>
 /// The vault connection and secret API suites run once per credential store: the embedded Local store
-/// and SSM on the real emulator. Subclasses choose the store through their class fixture.
+/// and SSM on the real emulator, and once on PostgreSQL. Subclasses choose the store through their class fixture.
 /// </summary>
 public abstract class ApiTestBase(ApiPortalFixture fixture) : IAsyncLifetime
 {
@@ -128,5 +136,16 @@ public static class SsmRun
             previous?.Invoke(services);
             services.AddSingleton(moto.Credentials);
         };
+    }
+}
+
+/// <summary>Database choice: PostgreSQL, a new database on the test run's server.</summary>
+public static class PostgresRun
+{
+    public static async Task ConfigureAsync(TestPortalOptions options)
+    {
+        var server = await PostgresServer.SharedAsync();
+        options.Settings["Database:Provider"] = "Postgres";
+        options.Settings["ConnectionStrings:Portal"] = await server.CreateDatabaseAsync();
     }
 }

@@ -13,7 +13,11 @@ namespace Dataraven.Tests.Api;
 /// Requests that race each other answer their documented codes (404, 409 name_conflict, 409 in_use), never 500,
 /// and leave the data consistent. Each race runs many rounds; the tally counts every outcome.
 /// </summary>
-public sealed class RaceTests(LocalApiPortal portal) : ApiTestBase(portal), IClassFixture<LocalApiPortal>
+public sealed class RaceTestsSqlite(LocalApiPortal portal) : RaceTests(portal), IClassFixture<LocalApiPortal>;
+
+public sealed class RaceTestsPostgres(PostgresApiPortal portal) : RaceTests(portal), IClassFixture<PostgresApiPortal>;
+
+public abstract class RaceTests(ApiPortalFixture portal) : ApiTestBase(portal)
 {
     private const int Rounds = 20;
 

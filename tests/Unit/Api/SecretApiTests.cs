@@ -14,6 +14,8 @@ public sealed class SecretApiTestsLocal(LocalApiPortal portal) : SecretApiTests(
 
 public sealed class SecretApiTestsSsm(SsmApiPortal portal) : SecretApiTests(portal), IClassFixture<SsmApiPortal>;
 
+public sealed class SecretApiTestsPostgres(PostgresApiPortal portal) : SecretApiTests(portal), IClassFixture<PostgresApiPortal>;
+
 public abstract class SecretApiTests(ApiPortalFixture portal) : ApiTestBase(portal)
 {
     public static TheoryData<string, string> AllAuthMethods()

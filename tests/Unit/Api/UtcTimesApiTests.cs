@@ -12,7 +12,11 @@ namespace Dataraven.Tests.Api;
 /// DESIGN: times are ISO-8601 UTC. Values the portal reads back from SQLite once lost their kind and came
 /// out without the <c>Z</c>; this calls every /v1 endpoint of every resource and checks every time in every answer.
 /// </summary>
-public sealed class UtcTimesApiTests(LocalApiPortal fixture) : ApiTestBase(fixture), IClassFixture<LocalApiPortal>
+public sealed class UtcTimesApiTestsSqlite(LocalApiPortal fixture) : UtcTimesApiTests(fixture), IClassFixture<LocalApiPortal>;
+
+public sealed class UtcTimesApiTestsPostgres(PostgresApiPortal fixture) : UtcTimesApiTests(fixture), IClassFixture<PostgresApiPortal>;
+
+public abstract class UtcTimesApiTests(ApiPortalFixture fixture) : ApiTestBase(fixture)
 {
     [Fact]
     public async Task EveryEndpoint_EveryTime_EndsInZ()

@@ -11,6 +11,8 @@ public sealed class VaultConnectionApiTestsLocal(LocalApiPortal portal) : VaultC
 
 public sealed class VaultConnectionApiTestsSsm(SsmApiPortal portal) : VaultConnectionApiTests(portal), IClassFixture<SsmApiPortal>;
 
+public sealed class VaultConnectionApiTestsPostgres(PostgresApiPortal portal) : VaultConnectionApiTests(portal), IClassFixture<PostgresApiPortal>;
+
 public abstract class VaultConnectionApiTests(ApiPortalFixture portal) : ApiTestBase(portal)
 {
     public static TheoryData<string> VaultTypes => new(ProviderFakes.VaultTypes);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Portal.Commands;
+using Dataraven.Tests.Api;
 using Dataraven.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,18 +11,28 @@ using Microsoft.Extensions.Logging;
 
 namespace Dataraven.Tests.Commands;
 
-/// <summary>The CLI commands run against the same configuration a running portal uses.</summary>
-public sealed class CommandTests : IAsyncLifetime
+public sealed class CommandTestsSqlite : CommandTests;
+
+public sealed class CommandTestsPostgres : CommandTests
+{
+    protected override Task ConfigureAsync(TestPortalOptions options) => PostgresRun.ConfigureAsync(options);
+}
+
+/// <summary>The CLI commands run against the same configuration a running portal uses, on each database.</summary>
+public abstract class CommandTests : IAsyncLifetime
 {
     private TestPortal _portal = null!;
     private Dictionary<string, string?> _settings = null!;
 
+    protected virtual Task ConfigureAsync(TestPortalOptions options) => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         var options = new TestPortalOptions();
+        await ConfigureAsync(options);
         _portal = await TestPortal.StartAsync(options);
         var config = _portal.Services.GetRequiredService<IConfiguration>();
-        _settings = new[] { "ConnectionStrings:Portal", "CredentialStore:Provider", "CredentialStore:Local:Key", "CredentialStore:Local:Path", "DataProtection:KeysPath" }
+        _settings = new[] { "Database:Provider", "ConnectionStrings:Portal", "CredentialStore:Provider", "CredentialStore:Local:Key", "CredentialStore:Local:Path", "DataProtection:KeysPath" }
             .ToDictionary(k => k, k => config[k]);
     }
 

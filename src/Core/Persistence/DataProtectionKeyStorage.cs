@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+
+namespace Dataraven.Core.Persistence;
+
+public static class DataProtectionKeyStorage
+{
+    /// <summary>
+    /// Where the cookie and antiforgery keys live: in the shared PostgreSQL database, so every instance behind
+    /// the load balancer reads the same keys; beside the SQLite file otherwise (one instance).
+    /// </summary>
+    public static IDataProtectionBuilder PersistKeysWithPortalDatabase(this IDataProtectionBuilder builder,
+        IConfiguration configuration, string keysFolder) =>
+        CoreServiceCollectionExtensions.UsesPostgres(configuration)
+            ? builder.PersistKeysToDbContext<PostgresPortalDbContext>()
+            : builder.PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
+}
