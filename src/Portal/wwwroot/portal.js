@@ -1,0 +1,11 @@
+// Small browser helpers the portal calls through JS interop.
+window.dataraven = {
+    // Remembers the theme for a year; the server reads it at prerender so the first paint matches.
+    rememberTheme: (value) => {
+        document.cookie = `dr-theme=${value === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+        document.documentElement.classList.toggle("dr-dark", value === "dark");
+    },
+    copyText: async (text) => {
+        await navigator.clipboard.writeText(text);
+    },
+};
