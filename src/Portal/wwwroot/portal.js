@@ -8,4 +8,12 @@ window.dataraven = {
     copyText: async (text) => {
         await navigator.clipboard.writeText(text);
     },
+    // Set just before the reconnect UI reloads a page whose session the server no longer has.
+    markReconnectReset: () => sessionStorage.setItem("dr-reconnect-reset", "1"),
+    // Read once by the next page (ReconnectNotice), so the notice shows one time.
+    takeReconnectReset: () => {
+        const reset = sessionStorage.getItem("dr-reconnect-reset") === "1";
+        sessionStorage.removeItem("dr-reconnect-reset");
+        return reset;
+    },
 };

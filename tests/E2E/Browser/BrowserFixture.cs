@@ -84,7 +84,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotsDirectory);
         var size = page.ViewportSize!;
         var height = await page.EvaluateAsync<int>(
-            "() => Math.max(document.querySelector('.rz-body')?.scrollHeight ?? 0, document.querySelector('main')?.scrollHeight ?? 0) + 120");
+            "() => Math.max(document.querySelector('.mud-main-content')?.scrollHeight ?? 0, document.querySelector('main')?.scrollHeight ?? 0) + 120");
         if (height > size.Height)
         {
             await page.SetViewportSizeAsync(size.Width, height);
