@@ -40,16 +40,17 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>Answers a Radzen confirm dialog with the button named <paramref name="button"/>.</summary>
+    /// <summary>Answers the portal's ConfirmDialog (a MudDialog) with the button named <paramref name="button"/>.</summary>
     protected async Task ConfirmAsync(string button)
     {
-        var dialog = Page.GetByRole(AriaRole.Alertdialog);
+        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(Selectors.ConfirmOk) });
         await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
     }
 
     private static class Selectors
     {
+        internal const string ConfirmOk = "confirm-ok";
         internal const string Heading = "main h1";
         internal const string Interactive = "main.dr-main[data-interactive='true']";
         internal const string MainNav = "Main";
