@@ -13,6 +13,9 @@ public abstract class PortalPage(IPage page)
 
     public ILocator TeamSwitcher => Page.GetByLabel(Selectors.TeamSwitcher);
 
+    /// <summary>The app bar's menu button (the drawer opens from it below the desktop breakpoint).</summary>
+    public ILocator MenuButton => Page.GetByTestId(Selectors.MenuButton);
+
     public ILocator NavLink(string text) =>
         Page.GetByRole(AriaRole.Navigation, new() { Name = Selectors.MainNav })
             .GetByRole(AriaRole.Link, new() { Name = text, Exact = true });
@@ -54,6 +57,7 @@ public abstract class PortalPage(IPage page)
         internal const string Heading = "main h1";
         internal const string Interactive = "main.dr-main[data-interactive='true']";
         internal const string MainNav = "Main";
+        internal const string MenuButton = "menu-button";
         internal const string NotAllowed = "not-allowed";
         internal const string SignedInUser = "signed-in-user";
         internal const string SignOut = "Sign out";
