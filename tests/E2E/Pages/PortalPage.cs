@@ -43,10 +43,14 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>Answers the portal's ConfirmDialog (a MudDialog) with the button named <paramref name="button"/>.</summary>
+    /// <summary>
+    /// Answers the portal's ConfirmDialog (a MudDialog) with the button named <paramref name="button"/>. The alertdialog
+    /// branch answers the Radzen confirm of pages not yet moved to MudBlazor; it goes with Radzen.
+    /// </summary>
     protected async Task ConfirmAsync(string button)
     {
-        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(Selectors.ConfirmOk) });
+        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(Selectors.ConfirmOk) })
+            .Or(Page.GetByRole(AriaRole.Alertdialog));
         await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
     }
