@@ -79,17 +79,24 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// its body, not the document, so a full-page screenshot would stop at the viewport: grow the viewport
     /// to the content for the picture, then restore it.
     /// </summary>
-    public static async Task SaveScreenshotAsync(IPage page, string name)
+    public static Task SaveScreenshotAsync(IPage page, string name) => SaveScreenshotAsync(page, ScreenshotsDirectory, name);
+
+    /// <summary>The screenshots of the README and docs: into docs/screenshots when DR_UPDATE_DOCS_SCREENSHOTS=1, else beside the others.</summary>
+    public static string DocsScreenshotsDirectory { get; } = Environment.GetEnvironmentVariable("DR_UPDATE_DOCS_SCREENSHOTS") == "1"
+        ? Path.GetFullPath(Path.Combine(ProjectDirectory(), "..", "..", "docs", "screenshots"))
+        : Path.Combine(ScreenshotsDirectory, "docs");
+
+    public static async Task SaveScreenshotAsync(IPage page, string directory, string name)
     {
-        Directory.CreateDirectory(ScreenshotsDirectory);
+        Directory.CreateDirectory(directory);
         var size = page.ViewportSize!;
         var height = await page.EvaluateAsync<int>(
-            "() => Math.max(document.querySelector('.rz-body')?.scrollHeight ?? 0, document.querySelector('main')?.scrollHeight ?? 0) + 120");
+            "() => Math.max(document.querySelector('.mud-main-content')?.scrollHeight ?? 0, document.querySelector('main')?.scrollHeight ?? 0) + 120");
         if (height > size.Height)
         {
             await page.SetViewportSizeAsync(size.Width, height);
         }
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDirectory, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = true });
         if (height > size.Height)
         {
             await page.SetViewportSizeAsync(size.Width, size.Height);

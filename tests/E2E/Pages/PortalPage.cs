@@ -13,6 +13,9 @@ public abstract class PortalPage(IPage page)
 
     public ILocator TeamSwitcher => Page.GetByLabel(Selectors.TeamSwitcher);
 
+    /// <summary>The app bar's menu button (the drawer opens from it below the desktop breakpoint).</summary>
+    public ILocator MenuButton => Page.GetByTestId(Selectors.MenuButton);
+
     public ILocator NavLink(string text) =>
         Page.GetByRole(AriaRole.Navigation, new() { Name = Selectors.MainNav })
             .GetByRole(AriaRole.Link, new() { Name = text, Exact = true });
@@ -40,19 +43,25 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>Answers a Radzen confirm dialog with the button named <paramref name="button"/>.</summary>
+    /// <summary>
+    /// Answers the portal's ConfirmDialog (a MudDialog) with the button named <paramref name="button"/>. The alertdialog
+    /// branch answers the Radzen confirm of pages not yet moved to MudBlazor; it goes with Radzen.
+    /// </summary>
     protected async Task ConfirmAsync(string button)
     {
-        var dialog = Page.GetByRole(AriaRole.Alertdialog);
+        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(Selectors.ConfirmOk) })
+            .Or(Page.GetByRole(AriaRole.Alertdialog));
         await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
     }
 
     private static class Selectors
     {
+        internal const string ConfirmOk = "confirm-ok";
         internal const string Heading = "main h1";
         internal const string Interactive = "main.dr-main[data-interactive='true']";
         internal const string MainNav = "Main";
+        internal const string MenuButton = "menu-button";
         internal const string NotAllowed = "not-allowed";
         internal const string SignedInUser = "signed-in-user";
         internal const string SignOut = "Sign out";

@@ -155,3 +155,14 @@ public sealed class ApiKeysPage(IPage page) : PortalPage(page)
         internal const string Cancel = "Cancel";
     }
 }
+
+/// <summary>The designed "Page not found", inside the layout.</summary>
+public sealed class NotFoundPage(IPage page) : PortalPage(page)
+{
+    public ILocator Panel => Page.GetByTestId(Selectors.Panel);
+
+    private static class Selectors
+    {
+        internal const string Panel = "not-found";
+    }
+}

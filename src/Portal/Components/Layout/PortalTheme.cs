@@ -1,0 +1,47 @@
+using MudBlazor;
+
+namespace Dataraven.Portal.Components.Layout;
+
+/// <summary>The portal's light and dark palettes; pages take colours from the theme, not from CSS overrides.</summary>
+public static class PortalTheme
+{
+    /// <summary>The cookie that remembers the choice (read at prerender, so the first paint has the right colours).</summary>
+    public const string Cookie = "dr-theme";
+
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#4340d2",
+            Secondary = "#0f766e",
+            AppbarBackground = "#1e1b4b",
+            AppbarText = "#ffffff",
+            Background = "#f8fafc",
+            DrawerBackground = "#ffffff",
+            TextPrimary = "#0f172a",
+            TextSecondary = "#475569",
+            Error = "#b91c1c",
+            Warning = "#b45309",
+            Success = "#15803d",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#8b8aff",
+            Secondary = "#2dd4bf",
+            AppbarBackground = "#111027",
+            Background = "#0f1020",
+            Surface = "#1a1b2e",
+            DrawerBackground = "#15162a",
+            TextPrimary = "#e5e7eb",
+            TextSecondary = "#a1a1aa",
+            Error = "#f87171",
+            Warning = "#fbbf24",
+            Success = "#4ade80",
+        },
+        LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px" },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography { FontFamily = ["Inter", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"] },
+        },
+    };
+}
