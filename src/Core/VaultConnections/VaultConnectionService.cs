@@ -24,6 +24,7 @@ public sealed class VaultConnectionService(
     ICredentialStore store,
     CredentialRecords records,
     VaultProviderClients providers,
+    RecentProviderChecks recentChecks,
     TierLimits limits,
     TimeProvider time,
     ILogger<VaultConnectionService> logger)
@@ -57,7 +58,14 @@ public sealed class VaultConnectionService(
             return validation.ToValidationProblem();
         }
         VaultTypes.TryParse(request.VaultType, out var type);
-        return await providers.VerifyAsync(type, SettingsOf(type, request), CredentialsOf(type, request.Value), ct);
+        var settings = SettingsOf(type, request);
+        var credentials = CredentialsOf(type, request.Value);
+        var check = await providers.VerifyAsync(type, settings, credentials, ct);
+        if (check.Ok)
+        {
+            recentChecks.RememberSuccess(actor.TeamId, type, settings, credentials);
+        }
+        return check;
     }
 
     public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
@@ -89,7 +97,8 @@ public sealed class VaultConnectionService(
         var settings = SettingsOf(type, request);
         var credentials = CredentialsOf(type, request.Value);
         var verify = request.Verify ?? true;
-        if (verify)
+        // A wizard's successful test of these exact inputs a moment ago counts as the check.
+        if (verify && !recentChecks.SucceededRecently(actor.TeamId, type, settings, credentials))
         {
             var check = await providers.VerifyAsync(type, settings, credentials, ct);
             if (ProblemOf(check) is { } providerProblem)
