@@ -13,7 +13,8 @@ namespace Dataraven.Core.VaultConnections;
 
 public sealed record VaultConnectionDetails(VaultConnection Connection, int SecretsCount);
 
-public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt);
+/// <param name="Outcome">What the provider did: the status alone cannot tell a refusal from a timeout.</param>
+public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt, ProviderOutcome Outcome);
 
 /// <summary>
 /// Vault connections: settings in the database, the connection's own credentials in the credential store.
@@ -191,7 +192,7 @@ public sealed class VaultConnectionService(
         {
             return lostRace;
         }
-        return new VerificationOutcome(check.Ok, connection.LastVerificationError, now);
+        return new VerificationOutcome(check.Ok, connection.LastVerificationError, now, check.Outcome);
     }
 
     /// <summary>Replaces the credentials after the provider accepted the new ones; on any failure the old ones stay.</summary>
