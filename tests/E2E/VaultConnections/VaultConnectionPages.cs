@@ -24,9 +24,12 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
 
     public ILocator UpgradePrompt => Page.GetByTestId(Selectors.UpgradePrompt);
 
-    public ILocator InUse => Page.GetByTestId(Selectors.InUse);
+    public ILocator InUse => Dialog(Selectors.InUse);
 
-    public ILocator RotateDialog => Page.GetByTestId(Selectors.RotateDialog);
+    public ILocator RotateDialog => Dialog(Selectors.RotateDialog);
+
+    /// <summary>The whole dialog (content and buttons) that holds the element with <paramref name="testId"/>.</summary>
+    private ILocator Dialog(string testId) => Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(testId) });
 
     public ILocator RotateError => Page.GetByTestId(Selectors.RotateError);
 
