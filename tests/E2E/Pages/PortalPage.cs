@@ -40,16 +40,18 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>Answers a Radzen confirm dialog with the button named <paramref name="button"/>.</summary>
+    /// <summary>Confirms the shared ConfirmDialog; <paramref name="button"/> is the confirm button's text.</summary>
     protected async Task ConfirmAsync(string button)
     {
-        var dialog = Page.GetByRole(AriaRole.Alertdialog);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
-        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        var confirm = Page.GetByTestId(Selectors.ConfirmOk);
+        await Assertions.Expect(confirm).ToHaveTextAsync(button);
+        await confirm.ClickAsync();
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
     }
 
     private static class Selectors
     {
+        internal const string ConfirmOk = "confirm-ok";
         internal const string Heading = "main h1";
         internal const string Interactive = "main.dr-main[data-interactive='true']";
         internal const string MainNav = "Main";
