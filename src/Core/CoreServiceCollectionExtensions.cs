@@ -32,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ApiKeyService>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
+        services.AddMemoryCache();
+        services.AddSingleton<RecentProviderChecks>();
         services.AddScoped<SecretService>();
         services.AddScoped<CredentialReconciler>();
         services.AddVaultProviders(configuration);

@@ -13,7 +13,8 @@ namespace Dataraven.Core.VaultConnections;
 
 public sealed record VaultConnectionDetails(VaultConnection Connection, int SecretsCount);
 
-public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt);
+/// <param name="Outcome">What the provider did: the status alone cannot tell a refusal from a timeout.</param>
+public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt, ProviderOutcome Outcome);
 
 /// <summary>
 /// Vault connections: settings in the database, the connection's own credentials in the credential store.
@@ -24,6 +25,7 @@ public sealed class VaultConnectionService(
     ICredentialStore store,
     CredentialRecords records,
     VaultProviderClients providers,
+    RecentProviderChecks recentChecks,
     TierLimits limits,
     TimeProvider time,
     ILogger<VaultConnectionService> logger)
@@ -57,7 +59,14 @@ public sealed class VaultConnectionService(
             return validation.ToValidationProblem();
         }
         VaultTypes.TryParse(request.VaultType, out var type);
-        return await providers.VerifyAsync(type, SettingsOf(type, request), CredentialsOf(type, request.Value), ct);
+        var settings = SettingsOf(type, request);
+        var credentials = CredentialsOf(type, request.Value);
+        var check = await providers.VerifyAsync(type, settings, credentials, ct);
+        if (check.Ok)
+        {
+            recentChecks.RememberSuccess(actor.TeamId, type, settings, credentials);
+        }
+        return check;
     }
 
     public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
@@ -89,7 +98,8 @@ public sealed class VaultConnectionService(
         var settings = SettingsOf(type, request);
         var credentials = CredentialsOf(type, request.Value);
         var verify = request.Verify ?? true;
-        if (verify)
+        // A wizard's successful test of these exact inputs a moment ago counts as the check.
+        if (verify && !recentChecks.SucceededRecently(actor.TeamId, type, settings, credentials))
         {
             var check = await providers.VerifyAsync(type, settings, credentials, ct);
             if (ProblemOf(check) is { } providerProblem)
@@ -182,7 +192,7 @@ public sealed class VaultConnectionService(
         {
             return lostRace;
         }
-        return new VerificationOutcome(check.Ok, connection.LastVerificationError, now);
+        return new VerificationOutcome(check.Ok, connection.LastVerificationError, now, check.Outcome);
     }
 
     /// <summary>Replaces the credentials after the provider accepted the new ones; on any failure the old ones stay.</summary>

@@ -43,16 +43,13 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>
-    /// Answers the portal's ConfirmDialog (a MudDialog) with the button named <paramref name="button"/>. The alertdialog
-    /// branch answers the Radzen confirm of pages not yet moved to MudBlazor; it goes with Radzen.
-    /// </summary>
+    /// <summary>Confirms the shared ConfirmDialog; <paramref name="button"/> is the confirm button's text.</summary>
     protected async Task ConfirmAsync(string button)
     {
-        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(Selectors.ConfirmOk) })
-            .Or(Page.GetByRole(AriaRole.Alertdialog));
-        await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
-        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        var confirm = Page.GetByTestId(Selectors.ConfirmOk);
+        await Assertions.Expect(confirm).ToHaveTextAsync(button);
+        await confirm.ClickAsync();
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
     }
 
     private static class Selectors

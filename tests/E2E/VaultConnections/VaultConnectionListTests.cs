@@ -107,7 +107,7 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         await list.Action("Delete", "Old vault").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("Old vault");
         await SaveScreenshotAsync(page, "vault-connections-delete-confirm");
-        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await page.GetByTestId("confirm-cancel").ClickAsync();
         await Expect(list.Row("Old vault")).ToBeVisibleAsync();
 
         await list.DeleteAsync("Old vault");

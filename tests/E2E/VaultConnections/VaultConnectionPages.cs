@@ -11,7 +11,9 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
 
     public ILocator ConnectButton => Page.Locator(Selectors.ConnectButton);
 
-    public ILocator Row(string name) => Page.GetByTestId(Selectors.RowPrefix + name);
+    /// <summary>A connection's row (a card on narrow screens), found by its exact name.</summary>
+    public ILocator Row(string name) =>
+        Page.Locator(Selectors.Row).Filter(new() { Has = Page.GetByTestId(Selectors.Name).GetByText(name, new() { Exact = true }) });
 
     public ILocator StatusOf(string name) => Row(name).GetByTestId(Selectors.Status);
 
@@ -22,9 +24,12 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
 
     public ILocator UpgradePrompt => Page.GetByTestId(Selectors.UpgradePrompt);
 
-    public ILocator InUse => Page.GetByTestId(Selectors.InUse);
+    public ILocator InUse => Dialog(Selectors.InUse);
 
-    public ILocator RotateDialog => Page.GetByTestId(Selectors.RotateDialog);
+    public ILocator RotateDialog => Dialog(Selectors.RotateDialog);
+
+    /// <summary>The whole dialog (content and buttons) that holds the element with <paramref name="testId"/>.</summary>
+    private ILocator Dialog(string testId) => Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = Page.GetByTestId(testId) });
 
     public ILocator RotateError => Page.GetByTestId(Selectors.RotateError);
 
@@ -72,7 +77,8 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
         internal const string Empty = "vc-empty";
         internal const string Grid = "vc-grid";
         internal const string ConnectButton = "#connect-vault";
-        internal const string RowPrefix = "vc-row-";
+        internal const string Row = "tr.vc-row";
+        internal const string Name = "vc-name";
         internal const string Status = "vc-status";
         internal const string SecretsCount = "vc-secrets-count";
         internal const string UpgradePrompt = "upgrade-prompt";
@@ -81,7 +87,7 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
         internal const string RotateError = "vc-rotate-error";
         internal const string RotateToken = "#vc-rotate-access-token";
         internal const string RotateSubmit = "Check and rotate";
-        internal const string Notification = ".rz-notification-item";
+        internal const string Notification = ".mud-snackbar";
     }
 }
 

@@ -116,8 +116,10 @@ public sealed class VaultConnectionWizardTests(BrowserFixture browser) : VaultCo
         await wizard.TypeAsync("access_token", "dp.st.not-a-1password-token");
         await Expect(wizard.ErrorOf("access_token")).ToContainTextAsync("starts with ops_");
         await Expect(wizard.Field("access_token")).ToHaveAttributeAsync("aria-invalid", "true");
-        // Untouched fields stay quiet until Next.
+        // The wizard suggests a name; untouched, it stays quiet. Cleared, it says so at once, and Next focuses it.
+        await Expect(wizard.Field("name")).ToHaveValueAsync("1Password");
         await Expect(wizard.ErrorOf("name")).ToHaveCountAsync(0);
+        await wizard.Field("name").FillAsync("");
 
         await wizard.NextAsync();
         await Expect(wizard.ErrorOf("name")).ToContainTextAsync("Name is required");
@@ -134,7 +136,7 @@ public sealed class VaultConnectionWizardTests(BrowserFixture browser) : VaultCo
     });
 
     [Fact]
-    public Task Save_DuplicateName_ReturnsToDetailsWithTheNameError() => WithPageAsync(async page =>
+    public Task DuplicateName_IsCaughtOnTheDetailsStep_BeforeTheProviderIsAsked() => WithPageAsync(async page =>
     {
         var team = await Portal.CreateTeamAsync("Acme", tier: "pro");
         await CreateConnectionAsync(team, "onepassword", "Shared vault");
@@ -142,13 +144,13 @@ public sealed class VaultConnectionWizardTests(BrowserFixture browser) : VaultCo
         var wizard = await VaultConnectionWizardPage.OpenAsync(page);
         await wizard.ChooseAsync("onepassword");
         await wizard.Field("name").FillAsync("SHARED VAULT");
+        await Expect(wizard.ErrorOf("name")).ToContainTextAsync("already used");
         await wizard.FillAsync(FieldsOf("onepassword"));
         await wizard.NextAsync();
 
-        await page.Locator("#wizard-save").ClickAsync();
-
         await Expect(wizard.ErrorOf("name")).ToContainTextAsync("already used");
         await Expect(wizard.Field("name")).ToBeFocusedAsync();
+        await Expect(wizard.Summary).ToHaveCountAsync(0);
     });
 
     [Fact]

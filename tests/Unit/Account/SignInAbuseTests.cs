@@ -110,19 +110,20 @@ public sealed class SignInAbuseTests(ITestOutputHelper output) : IAsyncLifetime
         var unknown = new List<double>();
         var registerExisting = new List<double>();
         var registerNew = new List<double>();
-        for (var i = 0; i < 9; i++)
+        for (var i = 0; i < 15; i++)
         {
             known.Add(await TimeAsync((b, t) => SignedInClient.SignInAsync(b, _team.OwnerEmail, $"wrong {i}", t)));
             unknown.Add(await TimeAsync((b, t) => SignedInClient.SignInAsync(b, $"nobody-{i}@example.com", $"wrong {i}", t)));
             registerExisting.Add(await TimeAsync((b, t) => Register(b, _team.OwnerEmail, t)));
             registerNew.Add(await TimeAsync((b, t) => Register(b, $"new-{i}@example.com", t)));
         }
-        output.WriteLine($"sign-in: {Median(known):F0} ms for a real account vs {Median(unknown):F0} ms for an unknown one");
+        output.WriteLine($"sign-in: fastest {known.Min():F0} ms (median {Median(known):F0}) for a real account vs {unknown.Min():F0} ms (median {Median(unknown):F0}) for an unknown one");
         output.WriteLine($"register: {Median(registerExisting):F0} ms for an existing email vs {Median(registerNew):F0} ms for a new one");
 
-        // Ratios of medians measured in the same run; equal work gives ~1, a skipped hash gives ~0.2.
-        Assert.InRange(Median(unknown) / Median(known), 0.6, 1.7);
-        Assert.InRange(Median(registerExisting) / Median(registerNew), 0.6, 1.7);
+        // Ratios of the fastest of each, measured interleaved in the same run: noise on a loaded machine only adds
+        // time, so the minimum is the work itself. Equal work gives ~1; a skipped password hash gave 0.13.
+        Assert.InRange(unknown.Min() / known.Min(), 0.5, 2.0);
+        Assert.InRange(registerExisting.Min() / registerNew.Min(), 0.5, 2.0);
     }
 
     /// <summary>The time of the POST alone (the form page is fetched first).</summary>

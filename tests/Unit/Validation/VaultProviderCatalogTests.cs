@@ -50,9 +50,10 @@ public class VaultProviderCatalogTests
     }
 
     [Fact]
-    public void All_CredentialFieldsSecret_SettingsNot()
+    public void All_CredentialFieldsSecretExceptTheClientId_SettingsNot()
     {
-        Assert.All(VaultProviderCatalog.All.SelectMany(p => p.Credentials), f => Assert.True(f.IsSecret, f.WireName));
+        // The Infisical client ID only names the machine identity; the client secret is what grants access.
+        Assert.All(VaultProviderCatalog.All.SelectMany(p => p.Credentials), f => Assert.Equal(f.WireName != "client_id", f.IsSecret));
         Assert.All(VaultProviderCatalog.All.SelectMany(p => p.Settings), f => Assert.False(f.IsSecret, f.WireName));
     }
 

@@ -64,7 +64,7 @@ public static partial class VaultProviderCatalog
             [
                 new(F.ClientId, "Client ID",
                     "Project Settings → Access Control → Machine Identities → your identity → Universal Auth: the client ID.",
-                    IsSecret: true, MaxLength: 36, VaultFieldFormat.Uuid,
+                    IsSecret: false, MaxLength: 36, VaultFieldFormat.Uuid,
                     "Client ID must be the Universal Auth client ID, a UUID like 6f1c2a9e-3b7d-4c55-9a0e-2d4b8f1e7c30.",
                     Placeholder: "6f1c2a9e-3b7d-…",
                     RotateHint: "Project Settings → Access Control → Machine Identities → Universal Auth.",

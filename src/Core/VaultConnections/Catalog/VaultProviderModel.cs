@@ -25,7 +25,7 @@ public enum VaultFieldFormat
 /// <param name="WireName">The request's field name and the key of its validation errors.</param>
 /// <param name="Label">Form label.</param>
 /// <param name="Hint">Where to find the value, as inline Markdown (code spans, links).</param>
-/// <param name="IsSecret">Masked in forms. Every credential field is secret.</param>
+/// <param name="IsSecret">Masked in forms (with a show/hide toggle). An identifier such as a client ID is not.</param>
 /// <param name="FormatMessage">The error when <paramref name="Format"/> fails (token prefixes phrase their own).</param>
 /// <param name="Default">Stored when the optional field is left out.</param>
 /// <param name="RotateHint">The hint in the rotate dialog, when it differs from the wizard's.</param>

@@ -62,6 +62,14 @@ public sealed class FormValidation
 
     public void ClearFormError() => FormError = null;
 
+    /// <summary>Adds a rule the validator cannot check alone (a name already used in the team), after <see cref="Validate{T}"/>.</summary>
+    public void Add(string key, string message)
+    {
+        var errors = new Dictionary<string, string[]>(_errors);
+        errors[key] = errors.TryGetValue(key, out var existing) ? [.. existing, message] : [message];
+        _errors = errors;
+    }
+
     public IReadOnlyList<string> For(string key) =>
         (_showAll || _touched.Contains(key)) && _errors.TryGetValue(key, out var messages) ? messages : [];
 
