@@ -83,6 +83,9 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     /// <summary>All credential inputs shown (their ids name the fields).</summary>
     public ILocator Credentials => Page.GetByTestId(Selectors.CredentialInputs).Locator(Selectors.AnyInput);
 
+    /// <summary>The show/hide toggle of a masked credential field, by its label.</summary>
+    public ILocator ShowToggle(string label) => Page.GetByRole(AriaRole.Button, new() { Name = "Show " + label, Exact = true });
+
     public ILocator MappingRows => Page.GetByTestId(Selectors.MappingRows).Locator(Selectors.MappingRow);
 
     /// <summary>The reference input of the mapping row for <paramref name="field"/>.</summary>
@@ -128,12 +131,14 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     /// <summary>Clicks Save and stays (for failing saves).</summary>
     public Task SubmitAsync() => Page.Locator(Selectors.Save).ClickAsync();
 
-    /// <summary>Opens a Radzen drop-down by its label and clicks the option that starts with <paramref name="text"/>.</summary>
-    private async Task PickAsync(string labelId, string text)
+    /// <summary>Opens a MudSelect by the test id of its input and clicks the option that starts with <paramref name="text"/>.</summary>
+    private async Task PickAsync(string testId, string text)
     {
-        await Page.Locator($"[aria-labelledby='{labelId}']").First.ClickAsync();
-        await Page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) })
-            .First.ClickAsync();
+        await Page.GetByTestId(testId).ClickAsync();
+        var option = Page.Locator(Selectors.OpenPopover).GetByRole(AriaRole.Option,
+            new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) }).First;
+        await option.ClickAsync();
+        await Assertions.Expect(Page.Locator(Selectors.OpenPopover)).ToHaveCountAsync(0);
     }
 
     private static class Selectors
@@ -143,9 +148,10 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
         internal const string UpgradePrompt = "upgrade-prompt";
         internal const string Name = "Name";
         internal const string Description = "Description (optional)";
-        internal const string TypeLabel = "secret-type-label";
-        internal const string AuthMethodLabel = "auth-method-label";
-        internal const string ConnectionLabel = "vault-connection-label";
+        internal const string TypeLabel = "secret-type";
+        internal const string AuthMethodLabel = "auth-method";
+        internal const string ConnectionLabel = "vault-connection";
+        internal const string OpenPopover = ".mud-popover-open";
         internal const string TypeReadOnly = "secret-type-readonly";
         internal const string SourceReadOnly = "source-readonly";
         internal const string SourceVault = "source-vault";
@@ -154,7 +160,7 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
         internal const string FormError = "form-error";
         internal const string CredentialInputs = "credential-inputs";
         internal const string CredentialPrefix = "#cred-";
-        internal const string AnyInput = "input, textarea";
+        internal const string AnyInput = "input:not([type=file]), textarea";
         internal const string MappingRows = "mapping-rows";
         internal const string MappingRow = "[data-testid^='mapping-row-']";
         internal const string ReferencePrefix = "#ref-";

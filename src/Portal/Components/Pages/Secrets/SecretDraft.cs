@@ -19,7 +19,7 @@ public sealed class SecretDraft
     public string? SecretType { get; private set; }
     public string? AuthMethodId { get; private set; }
     public SecretSource Source { get; private set; } = SecretSource.Direct;
-    public Guid? ConnectionId { get; set; }
+    public Guid? ConnectionId { get; private set; }
 
     /// <summary>Edit of a direct secret: the user asked to replace the stored credentials.</summary>
     public bool Replace { get; set; }
@@ -91,6 +91,19 @@ public sealed class SecretDraft
         {
             ClearCredentials();
         }
+    }
+
+    /// <summary>Another connection needs references in its own vault: the rows start empty again.</summary>
+    public void ChooseConnection(Guid? connectionId)
+    {
+        if (connectionId != ConnectionId)
+        {
+            foreach (var key in References.Keys.ToList())
+            {
+                References[key] = "";
+            }
+        }
+        ConnectionId = connectionId;
     }
 
     /// <summary>Switches to the suggested type and auth method, moving the pasted value into its field.</summary>
