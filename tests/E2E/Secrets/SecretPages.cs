@@ -17,9 +17,18 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
 
     public ILocator SourceFilter => Page.GetByLabel(Selectors.SourceFilter);
 
-    public static async Task<SecretListPage> OpenAsync(IPage page)
+    public ILocator Search => Page.GetByLabel(Selectors.Search);
+
+    public ILocator Usage => Page.GetByTestId(Selectors.Usage);
+
+    public ILocator ConnectionChip => Page.GetByTestId(Selectors.ConnectionChip);
+
+    public Task RemoveConnectionChipAsync() => ConnectionChip.Locator(Selectors.ChipClose).ClickAsync();
+
+    /// <summary>Opens the list, filtered to the secrets of one vault connection when <paramref name="connection"/> is given.</summary>
+    public static async Task<SecretListPage> OpenAsync(IPage page, Guid? connection = null)
     {
-        await page.GotoAsync(Selectors.Path);
+        await page.GotoAsync(connection is { } id ? $"{Selectors.Path}?connection={id}" : Selectors.Path);
         var list = new SecretListPage(page);
         await list.WaitForInteractiveAsync();
         return list;
@@ -36,7 +45,12 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
     public async Task DeleteAsync(string name, bool confirm = true)
     {
         await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.DeletePrefix + name, Exact = true }).ClickAsync();
-        await ConfirmAsync(confirm ? Selectors.ConfirmDelete : Selectors.Cancel);
+        // The shared ConfirmDialog: answered by its buttons' test ids (PortalPage.ConfirmAsync still looks for Radzen's dialog).
+        var answer = Page.GetByTestId(confirm ? Selectors.ConfirmOk : Selectors.ConfirmCancel);
+        await Assertions.Expect(Page.GetByTestId(Selectors.ConfirmCancel)).ToBeFocusedAsync();
+        await Assertions.Expect(answer).ToHaveTextAsync(confirm ? Selectors.ConfirmDelete : Selectors.Cancel);
+        await answer.ClickAsync();
+        await Assertions.Expect(answer).ToHaveCountAsync(0);
     }
 
     private static class Selectors
@@ -47,10 +61,16 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
         internal const string Add = "add-secret";
         internal const string TypeFilter = "Storage type";
         internal const string SourceFilter = "Source";
+        internal const string Search = "Search";
+        internal const string Usage = "secrets-usage";
+        internal const string ConnectionChip = "connection-chip";
+        internal const string ChipClose = ".mud-chip-close-button";
         internal const string EditPrefix = "Edit ";
         internal const string DeletePrefix = "Delete ";
         internal const string ConfirmDelete = "Delete";
         internal const string Cancel = "Cancel";
+        internal const string ConfirmOk = "confirm-ok";
+        internal const string ConfirmCancel = "confirm-cancel";
     }
 }
 
