@@ -17,9 +17,18 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
 
     public ILocator SourceFilter => Page.GetByLabel(Selectors.SourceFilter);
 
-    public static async Task<SecretListPage> OpenAsync(IPage page)
+    public ILocator Search => Page.GetByLabel(Selectors.Search);
+
+    public ILocator Usage => Page.GetByTestId(Selectors.Usage);
+
+    public ILocator ConnectionChip => Page.GetByTestId(Selectors.ConnectionChip);
+
+    public Task RemoveConnectionChipAsync() => ConnectionChip.Locator(Selectors.ChipClose).ClickAsync();
+
+    /// <summary>Opens the list, filtered to the secrets of one vault connection when <paramref name="connection"/> is given.</summary>
+    public static async Task<SecretListPage> OpenAsync(IPage page, Guid? connection = null)
     {
-        await page.GotoAsync(Selectors.Path);
+        await page.GotoAsync(connection is { } id ? $"{Selectors.Path}?connection={id}" : Selectors.Path);
         var list = new SecretListPage(page);
         await list.WaitForInteractiveAsync();
         return list;
@@ -36,7 +45,11 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
     public async Task DeleteAsync(string name, bool confirm = true)
     {
         await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.DeletePrefix + name, Exact = true }).ClickAsync();
-        await ConfirmAsync(confirm ? Selectors.ConfirmDelete : Selectors.Cancel);
+        // The shared ConfirmDialog: answered by its buttons' test ids (PortalPage.ConfirmAsync still looks for Radzen's dialog).
+        var answer = Page.GetByTestId(confirm ? Selectors.ConfirmOk : Selectors.ConfirmCancel);
+        await Assertions.Expect(answer).ToHaveTextAsync(confirm ? Selectors.ConfirmDelete : Selectors.Cancel);
+        await answer.ClickAsync();
+        await Assertions.Expect(answer).ToHaveCountAsync(0);
     }
 
     private static class Selectors
@@ -47,10 +60,16 @@ public sealed class SecretListPage(IPage page) : PortalPage(page)
         internal const string Add = "add-secret";
         internal const string TypeFilter = "Storage type";
         internal const string SourceFilter = "Source";
+        internal const string Search = "Search";
+        internal const string Usage = "secrets-usage";
+        internal const string ConnectionChip = "connection-chip";
+        internal const string ChipClose = ".mud-chip-close-button";
         internal const string EditPrefix = "Edit ";
         internal const string DeletePrefix = "Delete ";
         internal const string ConfirmDelete = "Delete";
         internal const string Cancel = "Cancel";
+        internal const string ConfirmOk = "confirm-ok";
+        internal const string ConfirmCancel = "confirm-cancel";
     }
 }
 
@@ -82,6 +101,9 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
 
     /// <summary>All credential inputs shown (their ids name the fields).</summary>
     public ILocator Credentials => Page.GetByTestId(Selectors.CredentialInputs).Locator(Selectors.AnyInput);
+
+    /// <summary>The show/hide toggle of a masked credential field, by its label.</summary>
+    public ILocator ShowToggle(string label) => Page.GetByRole(AriaRole.Button, new() { Name = "Show " + label, Exact = true });
 
     public ILocator MappingRows => Page.GetByTestId(Selectors.MappingRows).Locator(Selectors.MappingRow);
 
@@ -128,12 +150,14 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     /// <summary>Clicks Save and stays (for failing saves).</summary>
     public Task SubmitAsync() => Page.Locator(Selectors.Save).ClickAsync();
 
-    /// <summary>Opens a Radzen drop-down by its label and clicks the option that starts with <paramref name="text"/>.</summary>
-    private async Task PickAsync(string labelId, string text)
+    /// <summary>Opens a MudSelect by the test id of its input and clicks the option that starts with <paramref name="text"/>.</summary>
+    private async Task PickAsync(string testId, string text)
     {
-        await Page.Locator($"[aria-labelledby='{labelId}']").First.ClickAsync();
-        await Page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) })
-            .First.ClickAsync();
+        await Page.GetByTestId(testId).ClickAsync();
+        var option = Page.Locator(Selectors.OpenPopover).GetByRole(AriaRole.Option,
+            new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) }).First;
+        await option.ClickAsync();
+        await Assertions.Expect(Page.Locator(Selectors.OpenPopover)).ToHaveCountAsync(0);
     }
 
     private static class Selectors
@@ -143,9 +167,10 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
         internal const string UpgradePrompt = "upgrade-prompt";
         internal const string Name = "Name";
         internal const string Description = "Description (optional)";
-        internal const string TypeLabel = "secret-type-label";
-        internal const string AuthMethodLabel = "auth-method-label";
-        internal const string ConnectionLabel = "vault-connection-label";
+        internal const string TypeLabel = "secret-type";
+        internal const string AuthMethodLabel = "auth-method";
+        internal const string ConnectionLabel = "vault-connection";
+        internal const string OpenPopover = ".mud-popover-open";
         internal const string TypeReadOnly = "secret-type-readonly";
         internal const string SourceReadOnly = "source-readonly";
         internal const string SourceVault = "source-vault";
@@ -154,7 +179,7 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
         internal const string FormError = "form-error";
         internal const string CredentialInputs = "credential-inputs";
         internal const string CredentialPrefix = "#cred-";
-        internal const string AnyInput = "input, textarea";
+        internal const string AnyInput = "input:not([type=file]), textarea";
         internal const string MappingRows = "mapping-rows";
         internal const string MappingRow = "[data-testid^='mapping-row-']";
         internal const string ReferencePrefix = "#ref-";

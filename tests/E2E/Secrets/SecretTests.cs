@@ -396,6 +396,82 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect(editor.Form).ToHaveCountAsync(0);
     });
 
+    [Fact]
+    public Task ConnectionQuery_FiltersWithARemovableChip_SearchFindsById() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme", "pro");
+        var connectionId = await CreateConnectionAsync(team, "doppler", "Doppler prod");
+        var direct = await CreateSecretAsync(team, DirectS3("Prod backups"));
+        await CreateSecretAsync(team, new CreateSecretRequest
+        {
+            Name = "Media", SecretType = "s3", AuthMethod = "s3_access_key", VaultConnectionId = connectionId.ToString(),
+            FieldMappings = [new() { FieldName = "access_key_id", Reference = "AWS_ACCESS_KEY_ID" }, new() { FieldName = "secret_access_key", Reference = "AWS_SECRET_ACCESS_KEY" }],
+        });
+        await SignInAsync(page, team);
+        var list = await SecretListPage.OpenAsync(page, connectionId);
+
+        await Expect(list.ConnectionChip).ToContainTextAsync("Doppler prod");
+        await Expect(list.Row("Prod backups")).ToHaveCountAsync(0);
+        await Expect(list.Row("Media")).ToBeVisibleAsync();
+        await Expect(list.Usage).ToHaveTextAsync("2 of 100 on the Pro plan");
+        await list.RemoveConnectionChipAsync();
+        await Expect(list.Row("Prod backups")).ToBeVisibleAsync();
+        Assert.DoesNotContain("connection=", page.Url);
+
+        await list.Search.FillAsync(direct.Id.ToString()[..13]);
+        await Expect(list.Row("Media")).ToHaveCountAsync(0);
+        await Expect(list.Row("Prod backups")).ToContainTextAsync(direct.Id.ToString());
+    });
+
+    [Fact]
+    public Task At390Px_LightAndDark_NothingOverflows_ActionsReachable() => WithPageAsync(async page =>
+    {
+        var team = await Portal.CreateTeamAsync("Acme", "pro");
+        await CreateConnectionAsync(team, "onepassword", "DevOps 1Password");
+        await CreateSecretAsync(team, DirectS3("Prod backups with a rather long name for a phone"));
+        await SignInAsync(page, team);
+        await SaveScreenshotAsync(await OpenListAsync(page), "secrets-list-1280");
+        await page.SetViewportSizeAsync(390, 844);
+        var list = await OpenListAsync(page);
+
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Edit Prod backups with a rather long name for a phone" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete Prod backups with a rather long name for a phone" })).ToBeVisibleAsync();
+        await AssertNoHorizontalOverflowAsync(page);
+        await SaveScreenshotAsync(page, "secrets-list-390");
+
+        var editor = await SecretEditorPage.OpenNewAsync(page);
+        await editor.ChooseTypeAsync("Google Cloud Storage");
+        await Expect(editor.ShowToggle("Service account key (JSON)")).ToBeVisibleAsync();
+        await AssertNoHorizontalOverflowAsync(page);
+        await SaveScreenshotAsync(page, "secrets-editor-gcs-390");
+        await editor.ChooseVaultAsync();
+        await editor.ChooseConnectionAsync("DevOps 1Password");
+        await AssertNoHorizontalOverflowAsync(page);
+        await SaveScreenshotAsync(page, "secrets-editor-vault-390");
+
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await SaveScreenshotAsync(page, "secrets-editor-vault-390-dark");
+        list = await OpenListAsync(page);
+        await AssertNoHorizontalOverflowAsync(page);
+        await SaveScreenshotAsync(list, "secrets-list-390-dark");
+        await page.SetViewportSizeAsync(1280, 800);
+        await SaveScreenshotAsync(await OpenListAsync(page), "secrets-list-1280-dark");
+        var desktopEditor = await SecretEditorPage.OpenNewAsync(page);
+        await desktopEditor.ChooseTypeAsync("Amazon S3");
+        await SaveScreenshotAsync(page, "secrets-editor-1280-dark");
+    });
+
+    private static async Task<IPage> OpenListAsync(IPage page)
+    {
+        var list = await SecretListPage.OpenAsync(page);
+        await Expect(list.Grid).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task AssertNoHorizontalOverflowAsync(IPage page) =>
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            "The page scrolls sideways at " + page.ViewportSize!.Width + " px");
+
     private static CreateSecretRequest DirectS3(string name) => new()
     {
         Name = name, SecretType = "s3", AuthMethod = "s3_access_key",
