@@ -13,7 +13,6 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 
 namespace Dataraven.Portal.Hosting;
 
@@ -42,7 +41,6 @@ public static class PortalApp
         builder.Services.AddPortalAuth();
         builder.Services.AddAccountRateLimiter(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddRadzenComponents();
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft);
         builder.Services.AddScoped<PortalSession>();
         builder.Services.AddPortalOpenApi();

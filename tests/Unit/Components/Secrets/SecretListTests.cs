@@ -55,7 +55,7 @@ public sealed class SecretListTests(LocalApiPortal fixture) : IClassFixture<Loca
 
         Assert.Equal("2 of 5 on the Free plan", cut.Find("[data-testid='secrets-usage']").TextContent);
         Assert.Equal(["Alpha", "Bravo"], Names(cut));
-        Assert.NotNull(cut.Find($"button[aria-label='Copy the id of Bravo']"));
+        Assert.NotNull(cut.Find($"button[aria-label='Copy id of Bravo']"));
         Assert.Contains(b.Id.ToString(), cut.Find("[data-testid='secrets-grid']").TextContent);
 
         cut.FindAll(".mud-table-sort-label")[0].Click();
