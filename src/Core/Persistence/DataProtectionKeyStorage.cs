@@ -1,3 +1,4 @@
+using Dataraven.Core.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 
@@ -13,5 +14,12 @@ public static class DataProtectionKeyStorage
         IConfiguration configuration, string keysFolder) =>
         CoreServiceCollectionExtensions.UsesPostgres(configuration)
             ? builder.PersistKeysToDbContext<PostgresPortalDbContext>()
-            : builder.PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
+            : builder.PersistKeysToFileSystem(OwnerOnlyFolder(keysFolder));
+
+    // The key files are written unencrypted (no key-encryption certificate): whoever reads them can forge sign-in cookies.
+    private static DirectoryInfo OwnerOnlyFolder(string path)
+    {
+        OwnerOnly.Folder(path);
+        return new DirectoryInfo(path);
+    }
 }

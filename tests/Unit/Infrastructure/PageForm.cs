@@ -28,16 +28,18 @@ public sealed partial class PageForm
     /// <summary>The browser's client, with its cookies, for the pages after the form.</summary>
     public HttpClient Client => _client;
 
-    public static async Task<PageForm> LoadAsync(TestPortal portal, string path)
+    public static Task<PageForm> LoadAsync(TestPortal portal, string path) => portal.BaseAddress is null
+        ? LoadAsync(portal.App.GetTestServer().CreateHandler(), new Uri("http://localhost/"), path)
+        : LoadAsync(portal.BaseAddress, path);
+
+    /// <summary>The form of a portal listening at <paramref name="baseAddress"/> (a real server, such as another process).</summary>
+    public static Task<PageForm> LoadAsync(Uri baseAddress, string path) =>
+        LoadAsync(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }, baseAddress, path);
+
+    private static async Task<PageForm> LoadAsync(HttpMessageHandler server, Uri baseAddress, string path)
     {
         var cookies = new CookieContainer();
-        HttpMessageHandler server = portal.BaseAddress is null
-            ? portal.App.GetTestServer().CreateHandler()
-            : new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
-        var client = new HttpClient(new CookieHandler(cookies) { InnerHandler = server })
-        {
-            BaseAddress = portal.BaseAddress ?? new Uri("http://localhost/"),
-        };
+        var client = new HttpClient(new CookieHandler(cookies) { InnerHandler = server }) { BaseAddress = baseAddress };
         var page = await client.GetStringAsync(path);
         var token = AntiforgeryToken().Match(page);
         if (!token.Success)

@@ -55,12 +55,18 @@ public sealed class PostgresServer
     }.ConnectionString;
 
     /// <summary>A new empty database; returns its Npgsql connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix = "portal")
+    public Task<string> CreateDatabaseAsync(string prefix = "portal") => CreateAsync(prefix, "");
+
+    /// <summary>A new database with the tables and rows of <paramref name="source"/> (a connection string), which nobody may be connected to.</summary>
+    public Task<string> CopyDatabaseAsync(string source, string prefix) =>
+        CreateAsync(prefix, $" TEMPLATE \"{new NpgsqlConnectionStringBuilder(source).Database}\"");
+
+    private async Task<string> CreateAsync(string prefix, string template)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)];
         await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{template}", connection);
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }
