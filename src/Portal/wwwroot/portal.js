@@ -5,6 +5,10 @@ window.dataraven = {
         document.cookie = `dr-theme=${value === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
         document.documentElement.classList.toggle("dr-dark", value === "dark");
     },
+    // Focuses the element once a dialog's own focus handling has run (it moves focus on open).
+    focusAfterOpen: (selector) => {
+        setTimeout(() => document.querySelector(selector)?.focus(), 150);
+    },
     copyText: async (text) => {
         await navigator.clipboard.writeText(text);
     },

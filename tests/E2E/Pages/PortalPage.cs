@@ -43,12 +43,12 @@ public abstract class PortalPage(IPage page)
         return overview;
     }
 
-    /// <summary>Confirms the shared ConfirmDialog; <paramref name="button"/> is the confirm button's text.</summary>
+    /// <summary>Answers the shared ConfirmDialog with the button named <paramref name="button"/> ("Cancel" or its confirm text).</summary>
     protected async Task ConfirmAsync(string button)
     {
         var confirm = Page.GetByTestId(Selectors.ConfirmOk);
-        await Assertions.Expect(confirm).ToHaveTextAsync(button);
-        await confirm.ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog).Filter(new() { Has = confirm });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
         await Assertions.Expect(confirm).ToHaveCountAsync(0);
     }
 

@@ -106,6 +106,8 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
 
         await list.Action("Delete", "Old vault").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("Old vault");
+        // Confirmations open with Cancel focused: Enter keeps the connection.
+        await Expect(page.GetByTestId("confirm-cancel")).ToBeFocusedAsync();
         await SaveScreenshotAsync(page, "vault-connections-delete-confirm");
         await page.GetByTestId("confirm-cancel").ClickAsync();
         await Expect(list.Row("Old vault")).ToBeVisibleAsync();
