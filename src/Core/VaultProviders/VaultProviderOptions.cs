@@ -16,14 +16,8 @@ public sealed class VaultProviderOptions
 
     public const double DefaultTimeoutSeconds = 15;
 
-    /// <summary>
-    /// The whole provider call including every retry and backoff (<c>Vaults:TimeoutSeconds</c>, default 15).
-    /// <c>Vaults:TotalTimeoutSeconds</c>, its earlier name, still applies when this key is not set.
-    /// </summary>
-    public double? TimeoutSeconds { get; set; }
-
-    /// <summary>Earlier name of <see cref="TimeoutSeconds"/>.</summary>
-    public double? TotalTimeoutSeconds { get; set; }
+    /// <summary>The whole provider call including every retry and backoff (<c>Vaults:TimeoutSeconds</c>, default 15).</summary>
+    public double TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
 
     /// <summary>Timeout of one HTTP attempt (<c>Vaults:AttemptTimeoutSeconds</c>, default 10; never more than the whole call).</summary>
     public double AttemptTimeoutSeconds { get; set; } = 10;
@@ -37,7 +31,7 @@ public sealed class VaultProviderOptions
     /// <summary>Upper bound for a provider's <c>Retry-After</c> and for any backoff delay (<c>Vaults:MaxRetryAfterSeconds</c>, default 30).</summary>
     public double MaxRetryAfterSeconds { get; set; } = 30;
 
-    internal TimeSpan TotalTimeout => Clamp(TimeoutSeconds ?? TotalTimeoutSeconds ?? DefaultTimeoutSeconds, 0.01, 86_400);
+    internal TimeSpan TotalTimeout => Clamp(TimeoutSeconds, 0.01, 86_400);
 
     internal TimeSpan AttemptTimeout => TimeSpan.FromTicks(Math.Min(Clamp(AttemptTimeoutSeconds, 0.01, 86_400).Ticks, TotalTimeout.Ticks));
 

@@ -45,7 +45,7 @@ public sealed class ProviderFakes : IAsyncDisposable
         options.Settings["Vaults:OnePassword:CliPath"] = Op.CliPath;
         options.Settings["Vaults:OnePassword:TimeoutSeconds"] = "5";
         options.Settings["Vaults:AttemptTimeoutSeconds"] = "2";
-        options.Settings["Vaults:TotalTimeoutSeconds"] = "6";
+        options.Settings["Vaults:TimeoutSeconds"] = "6";
         options.Settings["Vaults:MaxRetries"] = "1";
         options.Settings["Vaults:RetryBaseDelaySeconds"] = "0.05";
         options.Settings["Vaults:MaxRetryAfterSeconds"] = "1";

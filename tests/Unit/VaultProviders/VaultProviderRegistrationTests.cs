@@ -58,15 +58,13 @@ public sealed class VaultProviderRegistrationTests
     }
 
     [Theory]
-    [InlineData(null, "12", 12)]   // the earlier key still works
-    [InlineData("7", "12", 7)]     // the documented key wins
-    [InlineData(null, null, 15)]
-    public void AddVaultProviders_TimeoutKeys_TotalTimeout(string? timeoutSeconds, string? totalTimeoutSeconds, double expectedSeconds)
+    [InlineData("7", 7)]
+    [InlineData(null, 15)]
+    public void AddVaultProviders_TimeoutSeconds_TotalTimeout(string? timeoutSeconds, double expectedSeconds)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Vaults:TimeoutSeconds"] = timeoutSeconds,
-            ["Vaults:TotalTimeoutSeconds"] = totalTimeoutSeconds,
         }).Build();
         using var services = new ServiceCollection().AddVaultProviders(configuration).BuildServiceProvider();
 
