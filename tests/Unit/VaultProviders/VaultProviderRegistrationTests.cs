@@ -62,10 +62,8 @@ public sealed class VaultProviderRegistrationTests
     [InlineData(null, 15)]
     public void AddVaultProviders_TimeoutSeconds_TotalTimeout(string? timeoutSeconds, double expectedSeconds)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Vaults:TimeoutSeconds"] = timeoutSeconds,
-        }).Build();
+        var settings = timeoutSeconds is null ? [] : new Dictionary<string, string?> { ["Vaults:TimeoutSeconds"] = timeoutSeconds };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var services = new ServiceCollection().AddVaultProviders(configuration).BuildServiceProvider();
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), services.GetRequiredService<IOptions<VaultProviderOptions>>().Value.TotalTimeout);
