@@ -73,6 +73,18 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         list = await VaultConnectionsPage.OpenAsync(page);
         await Expect(list.StatusOf("Doppler backend")).ToHaveAttributeAsync("data-status", "failing");
         await SaveScreenshotAsync(page, "vault-connections-filled");
+        await page.SetViewportSizeAsync(390, 844);
+        list = await VaultConnectionsPage.OpenAsync(page);
+        Assert.Empty(await MainPages.OverflowingAsync(page));
+        await SaveScreenshotAsync(page, "vault-connections-filled-390");
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveClassAsync("dr-dark");
+        await SaveScreenshotAsync(page, "vault-connections-filled-390-dark");
+        await page.SetViewportSizeAsync(1280, 800);
+        list = await VaultConnectionsPage.OpenAsync(page);
+        await SaveScreenshotAsync(page, "vault-connections-filled-1280-dark");
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.Locator("html")).Not.ToHaveClassAsync("dr-dark");
 
         var operatorMember = await Portal.AddMemberAsync(team, TeamRole.Operator);
         await list.SignOutAsync();
