@@ -84,12 +84,17 @@ public sealed class LocalCredentialStore : ICredentialStore
 
     public async Task<IReadOnlyDictionary<string, string>?> GetAsync(CredentialKey key, CancellationToken ct = default)
     {
-        var file = FileOf(key);
-        if (!File.Exists(file))
+        byte[] bytes;
+        try
         {
+            bytes = await File.ReadAllBytesAsync(FileOf(key), ct);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Missing, or deleted by a concurrent request between any check and the read: the same answer.
             return null;
         }
-        var envelope = JsonSerializer.Deserialize<Envelope>(await File.ReadAllBytesAsync(file, ct))
+        var envelope = JsonSerializer.Deserialize<Envelope>(bytes)
             ?? throw new CredentialStoreUnavailableException($"The stored credential {key} is unreadable.");
         if (!_keysById.TryGetValue(envelope.Kid, out var k))
         {
