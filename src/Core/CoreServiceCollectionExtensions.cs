@@ -1,4 +1,5 @@
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
@@ -28,6 +29,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
+        services.AddScoped<AuditTrail>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<CredentialRecords>();

@@ -1,4 +1,5 @@
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Audit;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
@@ -27,6 +28,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<VaultConnection> VaultConnections => Set<VaultConnection>();
     public DbSet<Secret> Secrets => Set<Secret>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -34,6 +36,9 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     /// run one after the other. On SQLite the transaction itself does it (BEGIN IMMEDIATE takes the single write lock).
     /// </summary>
     public virtual Task LockTeamForWriteAsync(Guid teamId, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Applies pending migrations; on PostgreSQL one instance at a time (see the override).</summary>
+    public virtual Task MigrateAsync(CancellationToken ct = default) => Database.MigrateAsync(ct);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -98,6 +103,24 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.HasOne<VaultConnection>().WithMany().HasForeignKey(s => s.VaultConnectionId).OnDelete(DeleteBehavior.Restrict);
             e.OwnsMany(s => s.FieldMappings, m => m.ToJson("field_mappings"));
             e.PrimitiveCollection(s => s.CredentialFields);
+        });
+
+        builder.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("audit_events");
+            e.Property(a => a.ActorType).HasMaxLength(16);
+            e.Property(a => a.ActorName).HasMaxLength(320);
+            e.Property(a => a.Via).HasMaxLength(16);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.TargetType).HasMaxLength(32);
+            e.Property(a => a.TargetName).HasMaxLength(320);
+            e.Property(a => a.Outcome).HasMaxLength(16);
+            e.Property(a => a.Ip).HasMaxLength(64);
+            // Newest first per team, with the id as the cursor's tie-breaker.
+            e.HasIndex(a => new { a.TeamId, a.At, a.Id });
+            e.HasIndex(a => new { a.TeamId, a.TargetId });
+            // No foreign key to the target: events outlive what they describe. Deleting a team deletes its events.
+            e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

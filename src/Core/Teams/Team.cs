@@ -27,5 +27,24 @@ public sealed class PortalUser : IdentityUser<Guid>
     public Guid? CurrentTeamId { get; set; }
 }
 
-/// <summary>Who is acting, in which team, with which role: a signed-in member or an API key.</summary>
-public sealed record TeamActor(Guid TeamId, Guid UserId, TeamRole Role, Guid? ApiKeyId = null);
+/// <summary>
+/// Who is acting, in which team, with which role: a signed-in member, an API key, or the portal itself (the
+/// scheduler). <see cref="ActorName"/>, <see cref="Via"/> and <see cref="Ip"/> are what audit events record.
+/// </summary>
+public sealed record TeamActor(Guid TeamId, Guid UserId, TeamRole Role, Guid? ApiKeyId = null)
+{
+    /// <summary>The user's email or the API key's name.</summary>
+    public string? ActorName { get; init; }
+    public Audit.AuditVia Via { get; init; } = ApiKeyId is null ? Audit.AuditVia.Ui : Audit.AuditVia.Api;
+    public string? Ip { get; init; }
+    public bool IsSystem { get; init; }
+
+    public string ActorType => IsSystem ? "system" : ApiKeyId is null ? "user" : "api_key";
+
+    /// <summary>The key's id for an API key, the user's id for a member, none for the portal itself.</summary>
+    public Guid? ActorId => IsSystem ? null : ApiKeyId ?? UserId;
+
+    /// <summary>The portal acting on its own (scheduled checks): may check, never changes what members own.</summary>
+    public static TeamActor System(Guid teamId) =>
+        new(teamId, Guid.Empty, TeamRole.Operator) { IsSystem = true, ActorName = "DataRaven scheduler", Via = Audit.AuditVia.Scheduler };
+}

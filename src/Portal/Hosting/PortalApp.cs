@@ -90,7 +90,7 @@ public static class PortalApp
     public static async Task MigrateAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().MigrateAsync(ct);
     }
 
     /// <summary>The repo-root appsettings.json, below environment variables and the command line.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Dataraven.Core.Common;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
@@ -36,7 +38,8 @@ public sealed class FixtureUpgradeTests : IDisposable
         await fresh.OpenAsync();
         await using (var db = MigrationsTests.Open(fresh))
         {
-            await db.Database.MigrateAsync();
+            // The fixture was made when the initial schema was the only migration.
+            await db.GetService<IMigrator>().MigrateAsync("20261122080000_InitialSchema");
         }
         Assert.Equal(await MigrationsTests.SchemaAsync(fresh), await MigrationsTests.SchemaAsync(fixture));
     }

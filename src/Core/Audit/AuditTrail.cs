@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Dataraven.Core.Common;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.Teams;
+
+namespace Dataraven.Core.Audit;
+
+/// <summary>
+/// Writes audit events. <see cref="Add"/> only stages the event in the context, so the save that commits the change
+/// commits the event too, in the same transaction (a rolled-back change leaves no event).
+/// <see cref="RecordAsync"/> saves an event on its own, for attempts that changed nothing (refused for role,
+/// limit or provider reasons).
+/// </summary>
+public sealed class AuditTrail(PortalDbContext db, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions DetailsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public AuditEvent Add(TeamActor actor, string action, AuditTarget target, AuditOutcome outcome = AuditOutcome.Succeeded,
+        object? details = null)
+    {
+        var e = new AuditEvent
+        {
+            Id = Guid.NewGuid(),
+            TeamId = actor.TeamId,
+            At = Clock.UtcNow(time),
+            ActorType = actor.ActorType,
+            ActorId = actor.ActorId,
+            ActorName = actor.ActorName ?? "",
+            Via = actor.Via.ToString().ToLowerInvariant(),
+            Action = action,
+            TargetType = target.Type,
+            TargetId = target.Id,
+            TargetName = target.Name,
+            Outcome = outcome == AuditOutcome.Succeeded ? "succeeded" : "failed",
+            Details = details is null ? null : JsonSerializer.Serialize(details, DetailsJson),
+            Ip = actor.Ip,
+        };
+        db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>Saves a failed attempt's event alone, outside any change (the change was refused before anything was written).</summary>
+    public async Task RecordAsync(TeamActor actor, string action, AuditTarget target, AuditOutcome outcome, object? details,
+        CancellationToken ct = default)
+    {
+        var e = Add(actor, action, target, outcome, details);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Entry(e).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+        }
+    }
+}
