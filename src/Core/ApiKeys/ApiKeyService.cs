@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
@@ -12,7 +13,7 @@ public sealed record ApiKeyView(Guid Id, string Name, TeamRole Role, DateTime Cr
 /// <summary>The only place the plaintext key exists: the answer to its creation.</summary>
 public sealed record ApiKeyCreated(ApiKeyView Key, string Plaintext);
 
-public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
+public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTrail audit)
 {
     public const string Prefix = "dr_";
 
@@ -20,7 +21,8 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
     {
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("create API keys (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.ApiKeyCreated, AuditTarget.ApiKey(null, name?.Trim()),
+                new ForbiddenRoleProblem("create API keys (Owners and Admins only)"), ct);
         }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 255)
@@ -37,7 +39,8 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
         }
         if (keyRole > actor.Role)
         {
-            return new ForbiddenRoleProblem($"create a key with a role higher than your own ({actor.Role.ToWire()})");
+            return await audit.RefusedAsync(actor, AuditActions.ApiKeyCreated, AuditTarget.ApiKey(null, name!.Trim()),
+                new ForbiddenRoleProblem($"create a key with a role higher than your own ({actor.Role.ToWire()})"), ct);
         }
 
         return await IssueAsync(actor, name!.Trim(), keyRole, ct);
@@ -60,6 +63,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
             CreatedAt = Clock.UtcNow(time),
         };
         db.ApiKeys.Add(key);
+        audit.Add(actor, AuditActions.ApiKeyCreated, AuditTarget.ApiKey(key.Id, key.Name), details: new { role = role.ToWire() });
         await db.SaveChangesAsync(ct);
         return new ApiKeyCreated(ToView(key), $"{Prefix}{keyId}_{secret}");
     }
@@ -77,9 +81,11 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
         }
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("delete API keys (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.ApiKeyDeleted, AuditTarget.ApiKey(key.Id, key.Name),
+                new ForbiddenRoleProblem("delete API keys (Owners and Admins only)"), ct);
         }
         db.ApiKeys.Remove(key);
+        audit.Add(actor, AuditActions.ApiKeyDeleted, AuditTarget.ApiKey(key.Id, key.Name));
         await db.SaveChangesAsync(ct);
         return Done.Instance;
     }
@@ -120,7 +126,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time)
             await db.SaveChangesAsync(ct);
         }
         var role = key.Role < creatorRole.Value ? key.Role : creatorRole.Value;
-        return new TeamActor(key.TeamId, key.CreatedBy, role, key.Id);
+        return new TeamActor(key.TeamId, key.CreatedBy, role, key.Id) { ActorName = key.Name };
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

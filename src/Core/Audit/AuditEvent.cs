@@ -32,13 +32,16 @@ public sealed class AuditEvent
     public string? Ip { get; set; }
 }
 
-/// <summary>What an event is about: a vault connection, a secret, an API key, a member, the team, an invitation.</summary>
+/// <summary>
+/// What an event is about: a vault connection, a secret, an API key, a member, the team, an invitation. The id is null
+/// for a refused create (nothing was made).
+/// </summary>
 public sealed record AuditTarget(string Type, Guid? Id, string? Name)
 {
-    public static AuditTarget Secret(Guid id, string name) => new("secret", id, name);
-    public static AuditTarget VaultConnection(Guid id, string name) => new("vault_connection", id, name);
-    public static AuditTarget ApiKey(Guid id, string name) => new("api_key", id, name);
-    public static AuditTarget Member(Guid userId, string? email) => new("member", userId, email);
+    public static AuditTarget Secret(Guid? id, string? name) => new("secret", id, name);
+    public static AuditTarget VaultConnection(Guid? id, string? name) => new("vault_connection", id, name);
+    public static AuditTarget ApiKey(Guid? id, string? name) => new("api_key", id, name);
+    public static AuditTarget Member(Guid? userId, string? email) => new("member", userId, email);
     public static AuditTarget Team(Guid id, string? name) => new("team", id, name);
     public static AuditTarget Invitation(Guid id, string email) => new("invitation", id, email);
 }

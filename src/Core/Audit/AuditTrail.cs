@@ -13,7 +13,13 @@ namespace Dataraven.Core.Audit;
 /// </summary>
 public sealed class AuditTrail(PortalDbContext db, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions DetailsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private const int MaxName = 320;
+
+    private static readonly JsonSerializerOptions DetailsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public AuditEvent Add(TeamActor actor, string action, AuditTarget target, AuditOutcome outcome = AuditOutcome.Succeeded,
         object? details = null)
@@ -30,7 +36,8 @@ public sealed class AuditTrail(PortalDbContext db, TimeProvider time)
             Action = action,
             TargetType = target.Type,
             TargetId = target.Id,
-            TargetName = target.Name,
+            // A refused create names what was asked for, before validation: keep it within the column.
+            TargetName = target.Name is { Length: > MaxName } tooLong ? tooLong[..MaxName] : target.Name,
             Outcome = outcome == AuditOutcome.Succeeded ? "succeeded" : "failed",
             Details = details is null ? null : JsonSerializer.Serialize(details, DetailsJson),
             Ip = actor.Ip,
@@ -52,5 +59,19 @@ public sealed class AuditTrail(PortalDbContext db, TimeProvider time)
         {
             db.Entry(e).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
         }
+    }
+
+    /// <summary>
+    /// Returns <paramref name="problem"/>, first recording the attempt as failed (details: its code) when it is a
+    /// refusal: role, tier limit or provider. Validation failures, 404s and conflicts record nothing: they change
+    /// nothing and often name no existing target.
+    /// </summary>
+    public async Task<Problem> RefusedAsync(TeamActor actor, string action, AuditTarget target, Problem problem, CancellationToken ct = default)
+    {
+        if (problem is ForbiddenRoleProblem or TierLimitProblem or ProviderRejectedProblem or ProviderUnreachableProblem)
+        {
+            await RecordAsync(actor, action, target, AuditOutcome.Failed, new { code = problem.Code }, ct);
+        }
+        return problem;
     }
 }

@@ -9,7 +9,8 @@ namespace Dataraven.Core.CredentialStore;
 /// Writes a database record and its stored credential together, so no record points at a missing or mismatched
 /// credential: credentials are written before the commit that needs them and deleted after the commit that drops
 /// them. A failure cleans up at once; whatever a crash leaves behind is an orphan or a staged replacement that
-/// reconcile-credentials resolves.
+/// reconcile-credentials resolves. Whatever the caller staged for the write (its audit event among them) commits with
+/// it or not at all: a write that does not commit drops every tracked change.
 /// </summary>
 public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store, TierLimits limits, ILogger<CredentialRecords> logger)
 {
@@ -52,9 +53,13 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             }
             throw;
         }
-        if (!result.IsSuccess && stored)
+        if (!result.IsSuccess)
         {
-            await DeleteQuietlyAsync(key);
+            db.ChangeTracker.Clear();
+            if (stored)
+            {
+                await DeleteQuietlyAsync(key);
+            }
         }
         return result.Problem;
     }
@@ -73,7 +78,15 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
         var staged = credential is null ? (CredentialKey?)null : key.StagedFor(updatedAt);
         if (staged is { } s)
         {
-            await store.PutAsync(s, credential!, ct);
+            try
+            {
+                await store.PutAsync(s, credential!, ct);
+            }
+            catch
+            {
+                db.ChangeTracker.Clear();
+                throw;
+            }
         }
         Problem? conflict;
         try
@@ -115,21 +128,30 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
     {
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            if (guard is not null && await guard(ct) is { } problem)
+            try
             {
-                return problem;
+                if (guard is not null && await guard(ct) is { } problem)
+                {
+                    db.ChangeTracker.Clear();
+                    return problem;
+                }
+                if (key is { } k)
+                {
+                    // Fails (502) while the store is unreachable, so the delete is refused whole rather than leaving an orphan.
+                    await store.GetAsync(k, ct);
+                }
+                db.Remove(record);
+                if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
+                {
+                    return conflict;
+                }
+                await tx.CommitAsync(ct);
             }
-            if (key is { } k)
+            catch
             {
-                // Fails (502) while the store is unreachable, so the delete is refused whole rather than leaving an orphan.
-                await store.GetAsync(k, ct);
+                db.ChangeTracker.Clear();
+                throw;
             }
-            db.Remove(record);
-            if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
-            {
-                return conflict;
-            }
-            await tx.CommitAsync(ct);
         }
         if (key is { } committed)
         {

@@ -1,3 +1,4 @@
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.Persistence;
@@ -22,6 +23,7 @@ public sealed class SecretService(
     PortalDbContext db,
     CredentialRecords records,
     TimeProvider time,
+    AuditTrail audit,
     ILogger<SecretService> logger)
 {
     public async Task<IReadOnlyList<SecretDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
@@ -44,7 +46,8 @@ public sealed class SecretService(
     {
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("create secrets (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.SecretCreated, AuditTarget.Secret(null, request.Name?.Trim()),
+                new ForbiddenRoleProblem("create secrets (Owners and Admins only)"), ct);
         }
         VaultConnection? connection = null;
         if (Guid.TryParse(request.VaultConnectionId, out var connectionId))
@@ -85,6 +88,14 @@ public sealed class SecretService(
             UpdatedBy = actor.UserId,
             UpdatedAt = now,
         };
+        audit.Add(actor, AuditActions.SecretCreated, AuditTarget.Secret(secret.Id, name), details: new
+        {
+            secret_type = secret.SecretType,
+            auth_method = secret.AuthMethod,
+            source = connection is null ? "direct" : "vault",
+            credential_fields = connection is null ? secret.CredentialFields : null,
+            field_mappings = connection is null ? null : secret.FieldMappings.Select(m => m.FieldName).ToList(),
+        });
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
@@ -92,7 +103,7 @@ public sealed class SecretService(
             Conflicts(secret), ct);
         if (problem is not null)
         {
-            return problem;
+            return await audit.RefusedAsync(actor, AuditActions.SecretCreated, AuditTarget.Secret(null, name), problem, ct);
         }
         logger.LogInformation("Secret {SecretId} ({SecretType}, {Source}) created in team {TeamId}",
             secret.Id, secret.SecretType, connection is null ? "direct" : "vault", actor.TeamId);
@@ -108,7 +119,8 @@ public sealed class SecretService(
         }
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("edit secrets (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name),
+                new ForbiddenRoleProblem("edit secrets (Owners and Admins only)"), ct);
         }
         var connection = secret.VaultConnectionId is { } cid
             ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
@@ -118,6 +130,7 @@ public sealed class SecretService(
         {
             return validation.ToValidationProblem();
         }
+        var before = (secret.Name, secret.Description, secret.AuthMethod);
         if (await db.Secrets.ApplyNameAndDescriptionAsync(secret, request.Name, request.Description, ct) is { } conflict)
         {
             return conflict;
@@ -136,6 +149,13 @@ public sealed class SecretService(
         }
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
+        audit.Add(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name), details: new
+        {
+            fields = AuditDetails.Changed(("name", before.Name != secret.Name), ("description", before.Description != secret.Description),
+                ("auth_method", before.AuthMethod != secret.AuthMethod), ("credentials", newCredentials is not null),
+                ("field_mappings", !secret.IsDirect && request.FieldMappings is not null)),
+            credential_fields = newCredentials?.Keys.ToArray(),
+        });
 
         if (await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt, Conflicts(secret), ct) is { } lostRace)
         {
@@ -153,8 +173,10 @@ public sealed class SecretService(
         }
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("delete secrets (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name),
+                new ForbiddenRoleProblem("delete secrets (Owners and Admins only)"), ct);
         }
+        audit.Add(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name), details: new { secret_type = secret.SecretType });
         if (await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null,
                 Conflicts(secret), ct) is { } lostRace)
         {

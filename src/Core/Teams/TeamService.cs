@@ -1,3 +1,4 @@
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Tiers;
@@ -11,7 +12,7 @@ public sealed record Membership(Guid TeamId, string TeamName, string Tier, TeamR
 public sealed record MemberView(Guid UserId, string Email, TeamRole Role, DateTime AddedAt);
 
 /// <summary>Teams, their members and roles. Membership changes are Owner-only; a team never loses its last Owner.</summary>
-public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time)
+public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit)
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
 
@@ -81,7 +82,9 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         return errors.Count > 0 ? new ValidationProblem(errors) : null;
     }
 
-    public async Task<Result<Team>> CreateTeamAsync(Guid ownerUserId, string? name, string tier = "free", CancellationToken ct = default)
+    /// <summary>Creates a team with <paramref name="ownerUserId"/> as its Owner, who is the actor of its <c>team.created</c> event.</summary>
+    public async Task<Result<Team>> CreateTeamAsync(Guid ownerUserId, string? name, string tier = "free", AuditVia via = AuditVia.Ui,
+        string? ip = null, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 255)
         {
@@ -97,6 +100,8 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         db.TeamMembers.Add(new TeamMember { TeamId = team.Id, UserId = ownerUserId, Role = TeamRole.Owner, CreatedAt = now });
         var user = await db.Users.SingleAsync(u => u.Id == ownerUserId, ct);
         user.CurrentTeamId = team.Id;
+        var owner = new TeamActor(team.Id, ownerUserId, TeamRole.Owner) { ActorName = user.Email, Via = via, Ip = ip };
+        audit.Add(owner, AuditActions.TeamCreated, AuditTarget.Team(team.Id, team.Name), details: new { tier });
         await db.SaveChangesAsync(ct);
         return team;
     }
@@ -136,7 +141,8 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
     {
         if (!actor.Role.CanManageMembers())
         {
-            return new ForbiddenRoleProblem("manage members (Owners only)");
+            return await audit.RefusedAsync(actor, AuditActions.MemberAdded, AuditTarget.Member(null, email?.Trim()),
+                new ForbiddenRoleProblem("manage members (Owners only)"), ct);
         }
         if (string.IsNullOrWhiteSpace(email))
         {
@@ -158,6 +164,7 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         {
             user.CurrentTeamId = actor.TeamId;
         }
+        audit.Add(actor, AuditActions.MemberAdded, AuditTarget.Member(user.Id, user.Email), details: new { role = role.ToWire() });
         await db.SaveChangesAsync(ct);
         return new MemberView(user.Id, user.Email!, role, member.CreatedAt);
     }
@@ -171,9 +178,11 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
     /// <summary>Changes a role (or removes the member when <paramref name="newRole"/> is null), keeping at least one Owner.</summary>
     private async Task<Result<Done>> ChangeMemberAsync(TeamActor actor, Guid userId, TeamRole? newRole, CancellationToken ct)
     {
+        var action = newRole is null ? AuditActions.MemberRemoved : AuditActions.MemberRoleChanged;
         if (!actor.Role.CanManageMembers())
         {
-            return new ForbiddenRoleProblem("manage members (Owners only)");
+            return await audit.RefusedAsync(actor, action, AuditTarget.Member(userId, null),
+                new ForbiddenRoleProblem("manage members (Owners only)"), ct);
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.LockTeamForWriteAsync(actor.TeamId, ct);
@@ -187,6 +196,10 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         {
             return ValidationProblem.For("role", "A team needs at least one Owner. Make someone else an Owner first.");
         }
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        audit.Add(actor, action, AuditTarget.Member(userId, email), details: newRole is null
+            ? (object)new { role = member.Role.ToWire() }
+            : new { role = new { from = member.Role.ToWire(), to = newRole.Value.ToWire() } });
         if (newRole is null)
         {
             db.TeamMembers.Remove(member);

@@ -1,3 +1,4 @@
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
@@ -25,7 +26,7 @@ public sealed record UsageReport(TierPlan Tier, int VaultConnections, int Secret
 /// SELECT ... FOR UPDATE), so concurrent creates, across every portal instance, are serialized and cannot
 /// overshoot; within this process they first queue on the team's async lock (<see cref="TeamWriteLocks"/>).
 /// </summary>
-public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
+public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTrail audit)
 {
     public async Task<UsageReport> GetUsageAsync(Guid teamId, CancellationToken ct = default)
     {
@@ -70,7 +71,8 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
     {
         if (!actor.Role.CanChangeTier())
         {
-            return new ForbiddenRoleProblem("change the plan (Owners only)");
+            return await audit.RefusedAsync(actor, AuditActions.TierChanged, AuditTarget.Team(actor.TeamId, null),
+                new ForbiddenRoleProblem("change the plan (Owners only)"), ct);
         }
         var plan = TierPlans.Find(tier);
         if (plan is null)
@@ -78,6 +80,7 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks)
             return ValidationProblem.For("tier", $"Must be one of: {string.Join(", ", TierPlans.All.Select(t => t.Id))}.");
         }
         var team = await db.Teams.SingleAsync(t => t.Id == actor.TeamId, ct);
+        audit.Add(actor, AuditActions.TierChanged, AuditTarget.Team(team.Id, team.Name), details: new { from = team.Tier, to = plan.Id });
         team.Tier = plan.Id;
         await db.SaveChangesAsync(ct);
         return await GetUsageAsync(actor.TeamId, ct);

@@ -1,3 +1,4 @@
+using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.Persistence;
@@ -28,6 +29,7 @@ public sealed class VaultConnectionService(
     RecentProviderChecks recentChecks,
     TierLimits limits,
     TimeProvider time,
+    AuditTrail audit,
     ILogger<VaultConnectionService> logger)
 {
     public async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
@@ -73,7 +75,8 @@ public sealed class VaultConnectionService(
     {
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("create vault connections (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, AuditTarget.VaultConnection(null, request.Name?.Trim()),
+                new ForbiddenRoleProblem("create vault connections (Owners and Admins only)"), ct);
         }
         var validation = new VaultConnectionValidator().Validate(request);
         if (!validation.IsValid)
@@ -89,10 +92,11 @@ public sealed class VaultConnectionService(
         {
             return new NameConflictProblem(name);
         }
+        var refused = AuditTarget.VaultConnection(null, name);
         var status = await limits.CheckAsync(actor.TeamId, LimitedResource.VaultConnections, ct);
         if (!status.CanCreateOne)
         {
-            return status.ToProblem();
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, refused, status.ToProblem(), ct);
         }
 
         var settings = SettingsOf(type, request);
@@ -104,7 +108,7 @@ public sealed class VaultConnectionService(
             var check = await providers.VerifyAsync(type, settings, credentials, ct);
             if (ProblemOf(check) is { } providerProblem)
             {
-                return providerProblem;
+                return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, refused, providerProblem, ct);
             }
         }
 
@@ -128,13 +132,15 @@ public sealed class VaultConnectionService(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        audit.Add(actor, AuditActions.VaultConnectionCreated, AuditTarget.VaultConnection(connection.Id, name),
+            details: new { vault_type = type.ToWire(), status = connection.Status.ToWire() });
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.VaultConnections, connection,
             CredentialKey.ForVaultConnection(actor.TeamId, connection.Id), credentials,
             async c => await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
             Conflicts(connection), ct);
         if (problem is not null)
         {
-            return problem;
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, refused, problem, ct);
         }
         logger.LogInformation("Vault connection {ConnectionId} ({VaultType}) created in team {TeamId}", connection.Id, type.ToWire(), actor.TeamId);
         return new VaultConnectionDetails(connection, 0);
@@ -147,20 +153,27 @@ public sealed class VaultConnectionService(
         {
             return new NotFoundProblem("vault connection");
         }
+        var target = AuditTarget.VaultConnection(id, connection.Name);
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("edit vault connections (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionUpdated, target,
+                new ForbiddenRoleProblem("edit vault connections (Owners and Admins only)"), ct);
         }
         var validation = new UpdateVaultConnectionValidator().Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
         }
+        var before = (connection.Name, connection.Description);
         if (await db.VaultConnections.ApplyNameAndDescriptionAsync(connection, request.Name, request.Description, ct) is { } conflict)
         {
             return conflict;
         }
         connection.UpdatedAt = Clock.UtcNow(time);
+        audit.Add(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), details: new
+        {
+            fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description)),
+        });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
@@ -178,7 +191,8 @@ public sealed class VaultConnectionService(
         }
         if (!actor.Role.CanVerify())
         {
-            return new ForbiddenRoleProblem("verify vault connections (Operators and above)");
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
+                new ForbiddenRoleProblem("verify vault connections (Operators and above)"), ct);
         }
         var credentials = await store.GetAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
         var check = credentials is null
@@ -188,6 +202,10 @@ public sealed class VaultConnectionService(
         connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = check.Ok ? null : check.Message ?? DefaultMessage(check.Outcome);
+        // The check is recorded either way: a failing one as a failed verification, with the provider's outcome as its code.
+        audit.Add(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
+            check.Ok ? AuditOutcome.Succeeded : AuditOutcome.Failed,
+            new { status = connection.Status.ToWire(), code = ProblemOf(check)?.Code });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
@@ -203,9 +221,11 @@ public sealed class VaultConnectionService(
         {
             return new NotFoundProblem("vault connection");
         }
+        var rotated = AuditTarget.VaultConnection(id, connection.Name);
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("rotate vault connection credentials (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionRotated, rotated,
+                new ForbiddenRoleProblem("rotate vault connection credentials (Owners and Admins only)"), ct);
         }
         var validation = new RotateVaultConnectionValidator(connection.VaultType).Validate(request);
         if (!validation.IsValid)
@@ -216,13 +236,14 @@ public sealed class VaultConnectionService(
         var check = await providers.VerifyAsync(connection.VaultType, SettingsOf(connection), credentials, ct);
         if (ProblemOf(check) is { } problem)
         {
-            return problem;
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionRotated, rotated, problem, ct);
         }
         var now = Clock.UtcNow(time);
         connection.Status = VaultConnectionStatus.Verified;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
         connection.UpdatedAt = now;
+        audit.Add(actor, AuditActions.VaultConnectionRotated, rotated, details: new { credential_fields = credentials.Keys.ToArray() });
         if (await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
@@ -239,10 +260,13 @@ public sealed class VaultConnectionService(
         {
             return new NotFoundProblem("vault connection");
         }
+        var deleted = AuditTarget.VaultConnection(id, connection.Name);
         if (!actor.Role.CanWrite())
         {
-            return new ForbiddenRoleProblem("delete vault connections (Owners and Admins only)");
+            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionDeleted, deleted,
+                new ForbiddenRoleProblem("delete vault connections (Owners and Admins only)"), ct);
         }
+        audit.Add(actor, AuditActions.VaultConnectionDeleted, deleted, details: new { vault_type = connection.VaultType.ToWire() });
         var problem = await records.DeleteAsync(connection, CredentialKey.ForVaultConnection(actor.TeamId, id), async c =>
         {
             // Secrets are created under the same lock, so none can appear between this check and the delete.

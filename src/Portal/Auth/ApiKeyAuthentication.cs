@@ -38,6 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(PortalClaims.UserId, actor.UserId.ToString()),
             new Claim(PortalClaims.Role, actor.Role.ToWire()),
             new Claim(PortalClaims.ApiKeyId, actor.ApiKeyId!.Value.ToString()),
+            new Claim(PortalClaims.ApiKeyName, actor.ActorName ?? ""),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
@@ -52,6 +53,7 @@ public static class PortalClaims
     public const string UserId = "dr:user_id";
     public const string Role = "dr:role";
     public const string ApiKeyId = "dr:api_key_id";
+    public const string ApiKeyName = "dr:api_key_name";
 }
 
 public static class ApiActor
@@ -77,7 +79,11 @@ public static class ApiActor
             }
             TeamRoles.TryParse(user.FindFirstValue(PortalClaims.Role), out var role);
             http.Items[ItemKey] = new TeamActor(teamId, Guid.Parse(user.FindFirstValue(PortalClaims.UserId)!), role,
-                Guid.Parse(user.FindFirstValue(PortalClaims.ApiKeyId)!));
+                Guid.Parse(user.FindFirstValue(PortalClaims.ApiKeyId)!))
+            {
+                ActorName = user.FindFirstValue(PortalClaims.ApiKeyName),
+                Ip = Hosting.ClientAddress.Of(http),
+            };
             return await next(ctx);
         });
         return group;

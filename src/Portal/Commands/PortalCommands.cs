@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Audit;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Hosting;
 
@@ -51,13 +52,13 @@ public static class PortalCommands
             await stderr.WriteLineAsync(Describe(user.Problem!));
             return 1;
         }
-        var created = await teams.CreateTeamAsync(user.Value!.Id, team, tier ?? "free");
+        var created = await teams.CreateTeamAsync(user.Value!.Id, team, tier ?? "free", AuditVia.Cli);
         if (!created.IsSuccess)
         {
             await stderr.WriteLineAsync(Describe(created.Problem!));
             return 1;
         }
-        var actor = new TeamActor(created.Value!.Id, user.Value.Id, TeamRole.Owner);
+        var actor = new TeamActor(created.Value!.Id, user.Value.Id, TeamRole.Owner) { ActorName = user.Value.Email, Via = AuditVia.Cli };
         var key = await services.GetRequiredService<ApiKeyService>().CreateAsync(actor, "bootstrap", TeamRole.Owner.ToWire());
         if (!key.IsSuccess)
         {

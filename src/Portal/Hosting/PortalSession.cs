@@ -6,15 +6,16 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace Dataraven.Portal.Hosting;
 
 /// <summary>What every page needs: who is signed in, their teams, and their role in the current team.</summary>
-public sealed record PortalContext(Guid UserId, string Email, IReadOnlyList<Membership> Memberships, Membership? Team)
+/// <param name="Ip">The browser's address, for the audit events of this user's changes.</param>
+public sealed record PortalContext(Guid UserId, string Email, IReadOnlyList<Membership> Memberships, Membership? Team, string? Ip = null)
 {
-    public TeamActor? Actor => Team is null ? null : new TeamActor(Team.TeamId, UserId, Team.Role);
+    public TeamActor? Actor => Team is null ? null : new TeamActor(Team.TeamId, UserId, Team.Role) { ActorName = Email, Ip = Ip };
     public TeamRole Role => Team?.Role ?? TeamRole.Viewer;
     public TierPlan Tier => TierPlans.Get(Team?.Tier ?? TierPlans.Free.Id);
 }
 
 /// <summary>Loads the <see cref="PortalContext"/> for the signed-in user, fresh from the database each time.</summary>
-public sealed class PortalSession(AuthenticationStateProvider auth, IServiceScopeFactory scopes)
+public sealed class PortalSession(AuthenticationStateProvider auth, IServiceScopeFactory scopes, ClientAddress client)
 {
     public async Task<PortalContext?> LoadAsync()
     {
@@ -33,6 +34,6 @@ public sealed class PortalSession(AuthenticationStateProvider auth, IServiceScop
         }
         var memberships = await teams.GetMembershipsAsync(userId);
         var current = memberships.FirstOrDefault(m => m.TeamId == account.CurrentTeamId) ?? memberships.FirstOrDefault();
-        return new PortalContext(userId, account.Email ?? "", memberships, current);
+        return new PortalContext(userId, account.Email ?? "", memberships, current, client.Ip);
     }
 }
