@@ -93,6 +93,7 @@ public sealed class AuditCanaryTests : IAsyncLifetime
         await (await viewer.PostJsonAsync($"{url}/vault-connections/{connection}/rotate", new { access_token = RotatedToken }))
             .AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden_role");
         await (await owner.PutRawAsync($"{url}/tier", """{"tier":"free"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        doppler["name"] = "Over the limit";
         await (await owner.PostJsonAsync($"{url}/vault-connections", doppler)).AssertProblemAsync(HttpStatusCode.Forbidden, "tier_limit_reached");
 
         var events = await AuditLog.AllAsync(_portal);
