@@ -21,7 +21,7 @@ public sealed class AuditLog(PortalDbContext db)
 
     public async Task<AuditPage> ListAsync(TeamActor actor, AuditQuery query, CancellationToken ct = default)
     {
-        var items = await Filtered(actor.TeamId, query).Take(query.Limit + 1).ToListAsync(ct);
+        var items = await PageQuery(actor.TeamId, query).ToListAsync(ct);
         var more = items.Count > query.Limit;
         if (more)
         {
@@ -79,6 +79,9 @@ public sealed class AuditLog(PortalDbContext db)
         }
         return existing;
     }
+
+    /// <summary>One page and one event more (to know whether another page follows).</summary>
+    internal IQueryable<AuditEvent> PageQuery(Guid teamId, AuditQuery query) => Filtered(teamId, query).Take(query.Limit + 1);
 
     private IQueryable<AuditEvent> Filtered(Guid teamId, AuditQuery q)
     {
