@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<CredentialRecords>();

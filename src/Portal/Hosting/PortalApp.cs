@@ -83,7 +83,9 @@ public static class PortalApp
         team.MapTeamEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
+        team.MapAuditEndpoints();
         app.MapAccountEndpoints();
+        app.MapActivityExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

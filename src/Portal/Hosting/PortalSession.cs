@@ -17,9 +17,11 @@ public sealed record PortalContext(Guid UserId, string Email, IReadOnlyList<Memb
 /// <summary>Loads the <see cref="PortalContext"/> for the signed-in user, fresh from the database each time.</summary>
 public sealed class PortalSession(AuthenticationStateProvider auth, IServiceScopeFactory scopes, ClientAddress client)
 {
-    public async Task<PortalContext?> LoadAsync()
+    public async Task<PortalContext?> LoadAsync() => await LoadAsync((await auth.GetAuthenticationStateAsync()).User);
+
+    /// <summary>The context of <paramref name="user"/>, as signed in by the cookie (also outside a circuit, e.g. a download).</summary>
+    public async Task<PortalContext?> LoadAsync(ClaimsPrincipal user)
     {
-        var user = (await auth.GetAuthenticationStateAsync()).User;
         if (!Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
             return null;

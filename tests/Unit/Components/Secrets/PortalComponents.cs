@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Bunit;
+using Dataraven.Core.Audit;
 using Dataraven.Core.Secrets;
+using Dataraven.Core.VaultConnections;
 using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
 using Dataraven.Portal.Hosting;
@@ -27,6 +29,8 @@ internal static class PortalComponents
             Bridge<SecretService>(ctx.Services);
             Bridge<TierLimits>(ctx.Services);
             Bridge<TeamService>(ctx.Services);
+            Bridge<AuditLog>(ctx.Services);
+            Bridge<VaultConnectionService>(ctx.Services);
         }
         return ctx;
     }
