@@ -21,7 +21,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
 {
     private static readonly IPAddress From = IPAddress.Parse("203.0.113.7");
 
-    private HttpClient Api(string key) => AuditLog.ApiClient(Portal, key, From);
+    private HttpClient Api(string key) => AuditTable.ApiClient(Portal, key, From);
 
     private Task<ApiKey> KeyAsync(TeamFixture team, string name) =>
         Portal.WithAsync<PortalDbContext, ApiKey>(db => db.ApiKeys.SingleAsync(k => k.TeamId == team.TeamId && k.Name == name));
@@ -30,7 +30,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
     private async Task<(AuditEvent Event, JsonNode? Body)> OwnerCallAsync(Func<HttpClient, Task<HttpResponseMessage>> call, HttpStatusCode status)
     {
         JsonNode? body = null;
-        var e = await AuditLog.OneAddedByAsync(Portal, Acme.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(Portal, Acme.TeamId, async () =>
         {
             var response = await call(Api(Acme.OwnerKey));
             body = status == HttpStatusCode.NoContent ? null : await response.AssertStatusAsync(status);
@@ -237,7 +237,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
         };
         var viewer = await KeyAsync(Acme, "Viewer key");
 
-        var e = await AuditLog.OneAddedByAsync(Portal, Acme.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(Portal, Acme.TeamId, async () =>
             await (await call(Api(viewerKey))).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden_role"));
 
         Assert.Equal(action, e.Action);
@@ -251,7 +251,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
     public async Task KeyAboveOwnRole_IsOneFailedEvent()
     {
         var (_, _, adminKey) = await Portal.AddMemberAsync(Acme, TeamRole.Admin);
-        var e = await AuditLog.OneAddedByAsync(Portal, Acme.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(Portal, Acme.TeamId, async () =>
             await (await Api(adminKey).PostJsonAsync(Url(Acme, "/api-keys"), new { name = "root", role = "owner" }))
                 .AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden_role"));
         e.AssertIs(AuditActions.ApiKeyCreated, "failed", "api_key");
@@ -325,8 +325,8 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
             ["field_mappings"] = ValidationSamples.ValidMappings(VaultType.Doppler, "s3", "s3_access_key")
                 .Select(m => new Dictionary<string, string?> { ["field_name"] = m.FieldName, ["reference"] = m.Reference }).ToList(),
         })).AssertStatusAsync(HttpStatusCode.Created);
-        var globexBefore = (await AuditLog.OfTeamAsync(Portal, Globex.TeamId)).Count;
-        var events = await AuditLog.AddedByAsync(Portal, Acme.TeamId, async () =>
+        var globexBefore = (await AuditTable.OfTeamAsync(Portal, Globex.TeamId)).Count;
+        var events = await AuditTable.AddedByAsync(Portal, Acme.TeamId, async () =>
         {
             var owner = Api(Acme.OwnerKey);
             await (await owner.PostJsonAsync(Url(Acme, "/secrets"), new { name = "" })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -340,6 +340,6 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
             await (await Api(Globex.OwnerKey).DeleteAsync(Url(Globex, $"/secrets/{secret}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         });
         Assert.Empty(events);
-        Assert.Equal(globexBefore, (await AuditLog.OfTeamAsync(Portal, Globex.TeamId)).Count);
+        Assert.Equal(globexBefore, (await AuditTable.OfTeamAsync(Portal, Globex.TeamId)).Count);
     }
 }

@@ -96,7 +96,7 @@ public sealed class AuditCanaryTests : IAsyncLifetime
         doppler["name"] = "Over the limit";
         await (await owner.PostJsonAsync($"{url}/vault-connections", doppler)).AssertProblemAsync(HttpStatusCode.Forbidden, "tier_limit_reached");
 
-        var events = await AuditLog.AllAsync(_portal);
+        var events = await AuditTable.AllAsync(_portal);
         // The table holds what happened (not vacuously empty): 3 + 1 + 4 + 1 changes and 5 refusals, plus the fixtures' own.
         Assert.Equal(5, events.Count(e => e.TeamId == _team.TeamId && e.Outcome == "failed"));
         Assert.Equal(5, events.Count(e => e.Action.StartsWith("secret.", StringComparison.Ordinal) && e.Outcome == "succeeded"));

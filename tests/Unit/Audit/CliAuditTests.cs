@@ -31,7 +31,7 @@ public sealed class CliAuditTests : IAsyncLifetime
             });
         Assert.True(code == 0, stderr.ToString());
 
-        var events = (await AuditLog.AllAsync(_portal)).OrderBy(e => e.At).ThenBy(e => e.Action == AuditActions.ApiKeyCreated).ToList();
+        var events = (await AuditTable.AllAsync(_portal)).OrderBy(e => e.At).ThenBy(e => e.Action == AuditActions.ApiKeyCreated).ToList();
         Assert.Equal([AuditActions.TeamCreated, AuditActions.ApiKeyCreated], events.Select(e => e.Action));
         Assert.All(events, e =>
         {

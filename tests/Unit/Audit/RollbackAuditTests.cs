@@ -139,7 +139,7 @@ public abstract class RollbackAuditTests(AuditRollbackPortal fixture) : ApiTestB
         };
         var patch = new Dictionary<string, object?> { ["name"] = "taken", ["credentials"] = ValidationSamples.ValidCredentials("s3", "s3_access_key") };
 
-        var events = await AuditLog.AddedByAsync(Portal, Acme.TeamId, async () =>
+        var events = await AuditTable.AddedByAsync(Portal, Acme.TeamId, async () =>
             await (await Owner().SendAsync(new HttpRequestMessage(HttpMethod.Patch, Url(Acme, $"/secrets/{renamed}"))
             {
                 Content = System.Net.Http.Json.JsonContent.Create(patch),
@@ -169,7 +169,7 @@ public abstract class RollbackAuditTests(AuditRollbackPortal fixture) : ApiTestB
         };
         var verifiedAt = (string?)(await (await Owner().GetAsync(Url(Acme, $"/vault-connections/{connection}"))).ReadJsonAsync())["last_verified_at"];
 
-        var events = await AuditLog.AddedByAsync(Portal, Acme.TeamId, async () =>
+        var events = await AuditTable.AddedByAsync(Portal, Acme.TeamId, async () =>
         {
             fixture.Commits.Armed = true;
             var response = await call(Owner());
@@ -188,7 +188,7 @@ public abstract class RollbackAuditTests(AuditRollbackPortal fixture) : ApiTestB
         var secret = await SecretAsync("kept");
         HookedStore.BeforePut = _ => throw new CredentialStoreUnavailableException("Injected store failure.");
 
-        var events = await AuditLog.AddedByAsync(Portal, Acme.TeamId, async () =>
+        var events = await AuditTable.AddedByAsync(Portal, Acme.TeamId, async () =>
         {
             await (await Owner().PostJsonAsync(Url(Acme, "/secrets"), DirectSecret("new"))).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
             await (await Owner().SendAsync(new HttpRequestMessage(HttpMethod.Patch, Url(Acme, $"/secrets/{secret}"))
@@ -206,7 +206,7 @@ public abstract class RollbackAuditTests(AuditRollbackPortal fixture) : ApiTestB
         var secret = await SecretAsync("gone");
         HookedStore.BeforeDelete = _ => throw new CredentialStoreUnavailableException("Injected store failure.");
 
-        var e = await AuditLog.OneAddedByAsync(Portal, Acme.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(Portal, Acme.TeamId, async () =>
             await (await Owner().DeleteAsync(Url(Acme, $"/secrets/{secret}"))).AssertStatusAsync(HttpStatusCode.NoContent));
 
         e.AssertIs(AuditActions.SecretDeleted, "succeeded", "secret", secret);

@@ -55,7 +55,7 @@ public sealed class UiAuditTests : IAsyncLifetime
     /// <summary>Runs the page's call and returns its one event, checked for who and where.</summary>
     private async Task<AuditEvent> UiCallAsync<TService, T>(Func<TService, Task<Result<T>>> call) where TService : notnull
     {
-        var e = await AuditLog.OneAddedByAsync(_portal, _team.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(_portal, _team.TeamId, async () =>
         {
             var result = await _portal.WithAsync(call);
             Assert.True(result.IsSuccess, result.Problem?.Message);
@@ -148,7 +148,7 @@ public sealed class UiAuditTests : IAsyncLifetime
     public async Task WizardTest_RecordsNothing()
     {
         // "Test the connection" stores nothing, so it is no change; the save after it is the event.
-        var events = await AuditLog.AddedByAsync(_portal, _team.TeamId, async () =>
+        var events = await AuditTable.AddedByAsync(_portal, _team.TeamId, async () =>
             Assert.True((await _portal.WithAsync<VaultConnectionService, Result<Core.VaultProviders.ProviderCheck>>(s =>
                 s.TestAsync(Actor, Doppler("tested")))).IsSuccess));
         Assert.Empty(events);
@@ -175,7 +175,7 @@ public sealed class UiAuditTests : IAsyncLifetime
         var viewer = new PortalContext(userId, email, [membership], membership, Ip).Actor!;
         var secret = await SecretAsync();
 
-        var e = await AuditLog.OneAddedByAsync(_portal, _team.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(_portal, _team.TeamId, async () =>
             Assert.IsType<ForbiddenRoleProblem>((await _portal.WithAsync<SecretService, Result<Done>>(s => s.DeleteAsync(viewer, secret))).Problem));
 
         e.AssertIs(AuditActions.SecretDeleted, "failed", "secret", secret);
@@ -186,7 +186,7 @@ public sealed class UiAuditTests : IAsyncLifetime
     public async Task CreateTeamPage_TheNewTeamsFirstEvent_IsItsCreationByTheOwner()
     {
         var team = (await _portal.WithAsync<TeamService, Result<Team>>(t => t.CreateTeamAsync(_owner.UserId, "Second", ip: _owner.Ip))).Value!;
-        var e = Assert.Single(await AuditLog.OfTeamAsync(_portal, team.Id));
+        var e = Assert.Single(await AuditTable.OfTeamAsync(_portal, team.Id));
         e.AssertIs(AuditActions.TeamCreated, "succeeded", "team", team.Id);
         Assert.Equal(("Second", """{"tier":"free"}"""), (e.TargetName, e.Details));
         AssertOwner(e);
@@ -204,7 +204,7 @@ public sealed class UiAuditTests : IAsyncLifetime
         var dialogs = ctx.Render<MudDialogProvider>();
         var page = ctx.Render<CascadingValue<PortalContext>>(p => p.Add(c => c.Value, _owner).AddChildContent<Members>());
 
-        var e = await AuditLog.OneAddedByAsync(_portal, _team.TeamId, async () =>
+        var e = await AuditTable.OneAddedByAsync(_portal, _team.TeamId, async () =>
         {
             page.WaitForElement($"[data-testid='role-{email}']").Change(nameof(TeamRole.Operator));
             await dialogs.WaitForElement("[data-testid=confirm-ok]").ClickAsync(new());
@@ -239,7 +239,7 @@ public sealed class UiAuditTests : IAsyncLifetime
         }, token);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
-        var e = Assert.Single(await AuditLog.AllAsync(fresh));
+        var e = Assert.Single(await AuditTable.AllAsync(fresh));
         Assert.Equal((AuditActions.TeamCreated, "First", "user", "first@example.com", "ui", "192.0.2.9"),
             (e.Action, e.TargetName, e.ActorType, e.ActorName, e.Via, e.Ip));
     }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dataraven.Tests.Audit;
 
 /// <summary>The audit table as the tests read it: straight from the database.</summary>
-public static class AuditLog
+public static class AuditTable
 {
     public static Task<List<AuditEvent>> OfTeamAsync(TestPortal portal, Guid teamId) =>
         portal.WithAsync<PortalDbContext, List<AuditEvent>>(db =>
