@@ -1,4 +1,5 @@
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Checks;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
@@ -37,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<SecretService>();
         services.AddScoped<CredentialReconciler>();
         services.AddVaultProviders(configuration);
+        services.AddChecks(configuration);
 
         services.AddCredentialStore(configuration, contentRoot);
         return services;
