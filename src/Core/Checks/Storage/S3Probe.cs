@@ -72,8 +72,7 @@ public sealed class S3Probe(IOptions<StorageOptions> storage, IOptions<ChecksOpt
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
         {
-            // HEAD answers carry no error code: the same request as a list says why (bad key, bad signature, denied).
-            _ = ex;
+            // HEAD answers carry no error code: the list below asks again and its answer says why (bad key, bad signature, denied).
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
         {
