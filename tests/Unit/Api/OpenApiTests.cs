@@ -65,13 +65,13 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
     [InlineData("delete", "/api-keys/{id}", "401 403 404")]
     [InlineData("get", "/usage", "401 404")]
     [InlineData("put", "/tier", "400 401 403 404 413 415")]
-    [InlineData("post", "/vault-connections", "400 401 403 404 409 413 415 422 502")]
+    [InlineData("post", "/vault-connections", "400 401 403 404 409 413 415 422 502 503")]
     [InlineData("get", "/vault-connections", "401 404")]
     [InlineData("get", "/vault-connections/{id}", "401 404")]
     [InlineData("patch", "/vault-connections/{id}", "400 401 403 404 409 413 415")]
     [InlineData("delete", "/vault-connections/{id}", "401 403 404 409 502")]
-    [InlineData("post", "/vault-connections/{id}/verify", "401 403 404 502")]
-    [InlineData("post", "/vault-connections/{id}/rotate", "400 401 403 404 413 415 422 502")]
+    [InlineData("post", "/vault-connections/{id}/verify", "401 403 404 502 503")]
+    [InlineData("post", "/vault-connections/{id}/rotate", "400 401 403 404 413 415 422 502 503")]
     [InlineData("post", "/secrets", "400 401 403 404 409 413 415 502")]
     [InlineData("get", "/secrets", "401 404")]
     [InlineData("get", "/secrets/{id}", "401 404")]
@@ -111,6 +111,10 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
         if (responses["502"] is not null)
         {
             Assert.Equal(["provider_unreachable"], CodesOf(responses, 502, path));
+        }
+        if (responses["503"] is not null)
+        {
+            Assert.Equal(["provider_busy"], CodesOf(responses, 503, path));
         }
         Assert.Equal("bearer", (string?)operation["security"]![0]!.AsObject().Single().Key);
     }
