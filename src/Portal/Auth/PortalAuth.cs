@@ -40,7 +40,7 @@ public static class PortalAuth
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
                 // No lockout after failed passwords: anyone who knows an Owner's email could lock them out at will.
-                // Guessing is throttled per client address instead (AccountRateLimiter).
+                // Guessing is throttled per client address instead (RateLimits).
                 o.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<PortalDbContext>()

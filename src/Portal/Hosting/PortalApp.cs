@@ -5,6 +5,7 @@ using Dataraven.Portal.Api;
 using Dataraven.Portal.Api.OpenApi;
 using Dataraven.Portal.Auth;
 using Dataraven.Portal.Components;
+using Dataraven.Portal.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
@@ -39,7 +40,7 @@ public static class PortalApp
 
         builder.Services.AddDataravenCore(builder.Configuration, root);
         builder.Services.AddPortalAuth();
-        builder.Services.AddAccountRateLimiter(builder.Configuration);
+        builder.Services.AddPortalRateLimits(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft);
         builder.Services.AddScoped<PortalSession>();
@@ -68,17 +69,18 @@ public static class PortalApp
             api => api.UseStatusCodePages(c => ApiProblems.ForStatus(c.HttpContext.Response.StatusCode).ToResult().ExecuteAsync(c.HttpContext)));
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1"), pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseMiddleware<FirstRunRedirect>();
-        app.UseRateLimiter();
         // Explicitly after the status-code pages, so their re-execution is routed again.
         app.UseRouting();
         app.UseAuthentication();
+        // After routing (named policies are endpoint metadata) and before authorization, so a refused request costs nothing more.
+        app.UsePortalRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapPortalOpenApi();
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
-            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound);
+            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
         team.MapTeamEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
