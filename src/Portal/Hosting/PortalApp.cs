@@ -41,6 +41,8 @@ public static class PortalApp
         builder.Services.AddDataravenCore(builder.Configuration, root);
         builder.Services.AddPortalAuth();
         builder.Services.AddPortalRateLimits(builder.Configuration);
+        builder.Services.AddProxyHeaders(builder.Configuration);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft);
         builder.Services.AddScoped<PortalSession>();
@@ -54,6 +56,11 @@ public static class PortalApp
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // First: everything after it (HTTPS, client address, limits, cookies) sees the request as the client sent it.
+        app.UseForwardedHeaders();
+        // HSTS only over HTTPS and never for localhost (the middleware's own rules).
+        app.UseHsts();
+        app.UseSecurityHeaders(PortalOpenApi.ReferencePath);
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -85,7 +92,8 @@ public static class PortalApp
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         app.MapAccountEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // frame-ancestors is part of the portal's own policy (SecurityHeaders); Blazor's separate header would only repeat it.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
