@@ -33,6 +33,9 @@ public sealed record ProviderRejectedProblem(string ProviderMessage)
 public sealed record ProviderUnreachableProblem(string ProviderMessage)
     : Problem("provider_unreachable", ProviderMessage);
 
+public sealed record ProviderBusyProblem(string ProviderMessage, TimeSpan RetryAfter)
+    : Problem("provider_busy", ProviderMessage);
+
 /// <summary>Either a value or a <see cref="Problem"/>.</summary>
 public readonly struct Result<T>
 {

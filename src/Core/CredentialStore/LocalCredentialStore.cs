@@ -54,7 +54,24 @@ public sealed class LocalCredentialStore : ICredentialStore
         }
     }
 
+    private LocalCredentialStore(LocalCredentialStore keys, string root)
+    {
+        _root = root;
+        _key = keys._key;
+        _keyId = keys._keyId;
+        _keysById = keys._keysById;
+    }
+
     public string KeyId => _keyId;
+
+    /// <summary>The folder of the entries (one <c>.json</c> file per credential).</summary>
+    public string Root => _root;
+
+    /// <summary>The same keys over another folder (a backup's copy of the entries).</summary>
+    public LocalCredentialStore At(string root) => new(this, System.IO.Path.GetFullPath(root));
+
+    /// <summary>The name of a finished entry's file: what a copy of the store consists of (temp files are half-written).</summary>
+    public static bool IsEntryFile(string path) => path.EndsWith(".json", StringComparison.Ordinal);
 
     public async Task PutAsync(CredentialKey key, IReadOnlyDictionary<string, string> fields, CancellationToken ct = default)
     {

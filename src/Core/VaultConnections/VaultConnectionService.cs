@@ -68,7 +68,7 @@ public sealed class VaultConnectionService(
         {
             recentChecks.RememberSuccess(actor.TeamId, type, settings, credentials);
         }
-        return check;
+        return BusyProblemOf(check) is { } busy ? busy : check;
     }
 
     public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
@@ -198,6 +198,11 @@ public sealed class VaultConnectionService(
         var check = credentials is null
             ? new ProviderCheck(ProviderOutcome.Rejected, "The stored credentials are missing. Rotate the credentials to repair this connection.")
             : await providers.VerifyAsync(connection.VaultType, SettingsOf(connection), credentials, ct);
+        if (BusyProblemOf(check) is { } busy)
+        {
+            // The provider was not asked: the connection's recorded status stays as it was.
+            return busy;
+        }
         var now = Clock.UtcNow(time);
         connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
         connection.LastVerifiedAt = now;
@@ -304,8 +309,13 @@ public sealed class VaultConnectionService(
     {
         ProviderOutcome.Ok => null,
         ProviderOutcome.Rejected => new ProviderRejectedProblem(check.Message ?? DefaultMessage(check.Outcome)),
+        ProviderOutcome.Busy => BusyProblemOf(check),
         _ => new ProviderUnreachableProblem(check.Message ?? DefaultMessage(check.Outcome)),
     };
+
+    private static ProviderBusyProblem? BusyProblemOf(ProviderCheck check) => check.Outcome == ProviderOutcome.Busy
+        ? new ProviderBusyProblem(check.Message ?? "The provider is busy.", check.RetryAfter ?? TimeSpan.FromSeconds(1))
+        : null;
 
     private static string DefaultMessage(ProviderOutcome outcome) => outcome == ProviderOutcome.Rejected
         ? "The provider refused these credentials."

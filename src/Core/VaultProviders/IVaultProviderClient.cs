@@ -20,12 +20,21 @@ public enum ProviderOutcome
 
     /// <summary>The provider could not be reached, timed out or answered 5xx (502 provider_unreachable).</summary>
     Unreachable,
+
+    /// <summary>The portal already has as many calls in flight to this provider as it allows (503 provider_busy); nothing was asked.</summary>
+    Busy,
 }
 
 /// <summary>A provider's answer. <see cref="Message"/> is sanitized: it never contains a credential.</summary>
 public sealed record ProviderCheck(ProviderOutcome Outcome, string? Message = null)
 {
     public static readonly ProviderCheck Success = new(ProviderOutcome.Ok);
+
+    /// <summary>When <see cref="Outcome"/> is <see cref="ProviderOutcome.Busy"/>: when to try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ProviderCheck Busy(string provider, TimeSpan retryAfter) =>
+        new(ProviderOutcome.Busy, $"Too many calls to {provider} are in progress; try again shortly.") { RetryAfter = retryAfter };
 
     public bool Ok => Outcome == ProviderOutcome.Ok;
 }

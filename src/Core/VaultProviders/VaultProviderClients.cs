@@ -5,13 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dataraven.Core.VaultProviders;
 
-/// <summary>The registered provider client of each vault type.</summary>
+/// <summary>The registered provider client of each vault type; calls through it are bounded by <see cref="ProviderCallGate"/>.</summary>
 public sealed class VaultProviderClients
 {
     private readonly Dictionary<VaultType, IVaultProviderClient> _clients;
+    private readonly ProviderCallGate _gate;
 
-    public VaultProviderClients(IEnumerable<IVaultProviderClient> clients)
+    public VaultProviderClients(IEnumerable<IVaultProviderClient> clients, ProviderCallGate gate)
     {
+        _gate = gate;
         _clients = new Dictionary<VaultType, IVaultProviderClient>();
         foreach (var client in clients)
         {
@@ -29,7 +31,7 @@ public sealed class VaultProviderClients
 
     public Task<ProviderCheck> VerifyAsync(VaultType type, VaultConnectionSettings settings,
         IReadOnlyDictionary<string, string> credentials, CancellationToken ct = default) =>
-        Get(type).VerifyAsync(settings, credentials, ct);
+        _gate.RunAsync(type, token => Get(type).VerifyAsync(settings, credentials, token), ct);
 }
 
 public static class VaultProviderServiceCollectionExtensions
@@ -52,6 +54,8 @@ public static class VaultProviderServiceCollectionExtensions
         services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<OnePasswordCliClient>());
         services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<DopplerClient>());
         services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<InfisicalClient>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProviderCallGate>();
         services.TryAddSingleton<VaultProviderClients>();
         return services;
     }

@@ -31,6 +31,21 @@ public sealed class VaultProviderOptions
     /// <summary>Upper bound for a provider's <c>Retry-After</c> and for any backoff delay (<c>Vaults:MaxRetryAfterSeconds</c>, default 30).</summary>
     public double MaxRetryAfterSeconds { get; set; } = 30;
 
+    public const int DefaultMaxConcurrentPerProvider = 8;
+
+    /// <summary>Provider operations in flight at once per vault type (<c>Vaults:MaxConcurrentPerProvider</c>, default 8); others queue.</summary>
+    public int MaxConcurrentPerProvider { get; set; } = DefaultMaxConcurrentPerProvider;
+
+    /// <summary>How long an operation waits for a free slot before 503 provider_busy (<c>Vaults:QueueSeconds</c>, default 2).</summary>
+    public double QueueSeconds { get; set; } = 2;
+
+    internal int MaxConcurrent => Math.Clamp(MaxConcurrentPerProvider, 1, 10_000);
+
+    internal TimeSpan QueueWait => Clamp(QueueSeconds, 0.001, 3_600);
+
+    /// <summary>The <c>Retry-After</c> of provider_busy: about one whole operation, when a slot has surely come free.</summary>
+    internal TimeSpan BusyRetryAfter => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(TotalTimeout.TotalSeconds)));
+
     internal TimeSpan TotalTimeout => Clamp(TimeoutSeconds, 0.01, 86_400);
 
     internal TimeSpan AttemptTimeout => TimeSpan.FromTicks(Math.Min(Clamp(AttemptTimeoutSeconds, 0.01, 86_400).Ticks, TotalTimeout.Ticks));

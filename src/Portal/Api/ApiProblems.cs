@@ -36,7 +36,13 @@ public static class ApiProblems
                 details.Extensions["secrets"] = u.UsedBy.Select(s => new { id = s.Id, name = s.Name }).ToArray();
                 break;
         }
-        return Results.Json(details, ApiJson.Options, "application/problem+json", details.Status);
+        var json = Results.Json(details, ApiJson.Options, "application/problem+json", details.Status);
+        return problem switch
+        {
+            ProviderBusyProblem b => new WithRetryAfter(json, b.RetryAfter),
+            RateLimitedProblem r => new WithRetryAfter(json, r.RetryAfter),
+            _ => json,
+        };
     }
 
     public static IResult ToResult<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
@@ -66,6 +72,19 @@ public static class ApiProblems
         StatusCodes.Status400BadRequest => ValidationProblem.For("body", "The request could not be read."),
         _ => new InternalProblem(),
     };
+
+    /// <summary>Whole seconds, at least 1: a client that retries at once would only be refused again.</summary>
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     private sealed class CreatedJson<T>(string location, T body) : IResult
     {
@@ -98,12 +117,15 @@ public static class ApiErrors
     public static readonly ApiError UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
     public static readonly ApiError ProviderRejected = new("provider_rejected", StatusCodes.Status422UnprocessableEntity);
     public static readonly ApiError ProviderUnreachable = new("provider_unreachable", StatusCodes.Status502BadGateway);
+    public static readonly ApiError RateLimited = new("rate_limited", StatusCodes.Status429TooManyRequests);
+    public static readonly ApiError ProviderBusy = new("provider_busy", StatusCodes.Status503ServiceUnavailable);
     public static readonly ApiError Internal = new("internal_error", StatusCodes.Status500InternalServerError);
 
     public static readonly IReadOnlyList<ApiError> All =
     [
         ValidationFailed, Unauthenticated, ForbiddenRole, TierLimitReached, NotFound, MethodNotAllowed,
-        NameConflict, InUse, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable, Internal,
+        NameConflict, InUse, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable,
+        RateLimited, ProviderBusy, Internal,
     ];
 
     public static ApiError? Find(string code) => All.FirstOrDefault(e => e.Code == code);
@@ -113,5 +135,8 @@ public sealed record UnauthenticatedProblem()
     : Problem("unauthenticated", "A valid API key is required: Authorization: Bearer dr_<key_id>_<secret>.");
 
 public sealed record MethodNotAllowedProblem() : Problem("method_not_allowed", "This endpoint does not accept that HTTP method.");
+
+public sealed record RateLimitedProblem(TimeSpan RetryAfter)
+    : Problem("rate_limited", "Too many requests for this key or address; retry after the time in Retry-After.");
 
 public sealed record InternalProblem() : Problem("internal_error", "Something went wrong on our side. Nothing was changed.");

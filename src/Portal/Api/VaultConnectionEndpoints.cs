@@ -35,7 +35,7 @@ public static class VaultConnectionEndpoints
             .AcceptsJson<CreateVaultConnectionRequest>()
             .Produces<VaultConnectionResponse>(StatusCodes.Status201Created)
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NameConflict,
-                ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable)
+                ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
         group.MapGet("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
@@ -66,7 +66,7 @@ public static class VaultConnectionEndpoints
                 await WithId(id, async guid => (await service.VerifyAsync(http.Actor(), guid, ct))
                     .ToResult(v => ApiProblems.Ok(new VerifyResponse(v.Verified, v.Error, v.CheckedAt)))))
             .Produces<VerifyResponse>()
-            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithSummary("Check the stored credentials with the provider and update the status");
 
         group.MapPost("/{id}/rotate", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
@@ -74,7 +74,8 @@ public static class VaultConnectionEndpoints
                     (await service.RotateAsync(http.Actor(), guid, body, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c))))))
             .AcceptsJson<RotateVaultConnectionRequest>()
             .Produces<VaultConnectionResponse>()
-            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable,
+                ApiErrors.ProviderBusy)
             .WithSummary("Replace the connection's credentials (checked with the provider first; on failure the old ones stay)");
     }
 

@@ -19,6 +19,8 @@ public static class PortalAuth
                 o.Cookie.Name = "dataraven.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request is HTTPS, directly or through a trusted proxy (ProxyHeaders).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 // Signing in on the login page redirects to its ReturnUrl as given; keep it local and escaped.
@@ -40,7 +42,7 @@ public static class PortalAuth
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
                 // No lockout after failed passwords: anyone who knows an Owner's email could lock them out at will.
-                // Guessing is throttled per client address instead (AccountRateLimiter).
+                // Guessing is throttled per client address instead (RateLimits).
                 o.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<PortalDbContext>()

@@ -6,10 +6,10 @@ using Dataraven.Portal.Hosting;
 
 namespace Dataraven.Portal.Commands;
 
-/// <summary>Commands for automation, run with the same configuration as the server: <c>bootstrap</c>, <c>reconcile-credentials</c>.</summary>
+/// <summary>Commands for automation, run with the same configuration as the server: <c>bootstrap</c>, <c>reconcile-credentials</c>, <c>backup</c>, <c>restore</c>.</summary>
 public static class PortalCommands
 {
-    private static readonly string[] Names = ["bootstrap", "reconcile-credentials"];
+    private static readonly string[] Names = ["bootstrap", "reconcile-credentials", "backup", "restore"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
@@ -30,6 +30,8 @@ public static class PortalCommands
         return args[0] switch
         {
             "bootstrap" => await BootstrapAsync(scope.ServiceProvider, options, stdout, stderr),
+            "backup" => await BackupCommands.BackupAsync(scope.ServiceProvider, options, stdout, stderr),
+            "restore" => await BackupCommands.RestoreAsync(scope.ServiceProvider, options, stdout, stderr),
             _ => await CredentialCommands.ReconcileAsync(scope.ServiceProvider, options, stdout, stderr),
         };
     }

@@ -5,6 +5,7 @@ using Dataraven.Portal.Api;
 using Dataraven.Portal.Api.OpenApi;
 using Dataraven.Portal.Auth;
 using Dataraven.Portal.Components;
+using Dataraven.Portal.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
@@ -39,7 +40,9 @@ public static class PortalApp
 
         builder.Services.AddDataravenCore(builder.Configuration, root);
         builder.Services.AddPortalAuth();
-        builder.Services.AddAccountRateLimiter(builder.Configuration);
+        builder.Services.AddPortalRateLimits(builder.Configuration);
+        builder.Services.AddProxyHeaders(builder.Configuration);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft);
         builder.Services.AddScoped<PortalSession>();
@@ -54,6 +57,11 @@ public static class PortalApp
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // First: everything after it (HTTPS, client address, limits, cookies) sees the request as the client sent it.
+        app.UseForwardedHeaders();
+        // HSTS only over HTTPS and never for localhost (the middleware's own rules).
+        app.UseHsts();
+        app.UseSecurityHeaders(PortalOpenApi.ReferencePath);
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -69,24 +77,26 @@ public static class PortalApp
             api => api.UseStatusCodePages(c => ApiProblems.ForStatus(c.HttpContext.Response.StatusCode).ToResult().ExecuteAsync(c.HttpContext)));
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1"), pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseMiddleware<FirstRunRedirect>();
-        app.UseRateLimiter();
         // Explicitly after the status-code pages, so their re-execution is routed again.
         app.UseRouting();
         app.UseAuthentication();
+        // After routing (named policies are endpoint metadata) and before authorization, so a refused request costs nothing more.
+        app.UsePortalRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapPortalOpenApi();
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
-            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound);
+            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
         team.MapTeamEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapAuditEndpoints();
         app.MapAccountEndpoints();
         app.MapActivityExport();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // frame-ancestors is part of the portal's own policy (SecurityHeaders); Blazor's separate header would only repeat it.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

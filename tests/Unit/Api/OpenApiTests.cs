@@ -60,23 +60,23 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
 
     /// <summary>The error statuses DESIGN.md gives each operation, checked independently of the endpoints' metadata.</summary>
     [Theory]
-    [InlineData("post", "/api-keys", "400 401 403 404 413 415")]
-    [InlineData("get", "/api-keys", "401 404")]
-    [InlineData("delete", "/api-keys/{id}", "401 403 404")]
-    [InlineData("get", "/usage", "401 404")]
-    [InlineData("put", "/tier", "400 401 403 404 413 415")]
-    [InlineData("post", "/vault-connections", "400 401 403 404 409 413 415 422 502")]
-    [InlineData("get", "/vault-connections", "401 404")]
-    [InlineData("get", "/vault-connections/{id}", "401 404")]
-    [InlineData("patch", "/vault-connections/{id}", "400 401 403 404 409 413 415")]
-    [InlineData("delete", "/vault-connections/{id}", "401 403 404 409 502")]
-    [InlineData("post", "/vault-connections/{id}/verify", "401 403 404 502")]
-    [InlineData("post", "/vault-connections/{id}/rotate", "400 401 403 404 413 415 422 502")]
-    [InlineData("post", "/secrets", "400 401 403 404 409 413 415 502")]
-    [InlineData("get", "/secrets", "401 404")]
-    [InlineData("get", "/secrets/{id}", "401 404")]
-    [InlineData("patch", "/secrets/{id}", "400 401 403 404 409 413 415 502")]
-    [InlineData("delete", "/secrets/{id}", "401 403 404 502")]
+    [InlineData("post", "/api-keys", "400 401 403 404 413 415 429")]
+    [InlineData("get", "/api-keys", "401 404 429")]
+    [InlineData("delete", "/api-keys/{id}", "401 403 404 429")]
+    [InlineData("get", "/usage", "401 404 429")]
+    [InlineData("put", "/tier", "400 401 403 404 413 415 429")]
+    [InlineData("post", "/vault-connections", "400 401 403 404 409 413 415 422 429 502 503")]
+    [InlineData("get", "/vault-connections", "401 404 429")]
+    [InlineData("get", "/vault-connections/{id}", "401 404 429")]
+    [InlineData("patch", "/vault-connections/{id}", "400 401 403 404 409 413 415 429")]
+    [InlineData("delete", "/vault-connections/{id}", "401 403 404 409 429 502")]
+    [InlineData("post", "/vault-connections/{id}/verify", "401 403 404 429 502 503")]
+    [InlineData("post", "/vault-connections/{id}/rotate", "400 401 403 404 413 415 422 429 502 503")]
+    [InlineData("post", "/secrets", "400 401 403 404 409 413 415 429 502")]
+    [InlineData("get", "/secrets", "401 404 429")]
+    [InlineData("get", "/secrets/{id}", "401 404 429")]
+    [InlineData("patch", "/secrets/{id}", "400 401 403 404 409 413 415 429 502")]
+    [InlineData("delete", "/secrets/{id}", "401 403 404 429 502")]
     public async Task Operation_DocumentsTheContractsErrors_AsProblemJsonWithTheirCodes(string method, string path, string statuses)
     {
         var operation = (await DocumentAsync())["paths"]![Team + path]![method]!;
@@ -111,6 +111,11 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
         if (responses["502"] is not null)
         {
             Assert.Equal(["provider_unreachable"], CodesOf(responses, 502, path));
+        }
+        Assert.Equal(["rate_limited"], CodesOf(responses, 429, path));
+        if (responses["503"] is not null)
+        {
+            Assert.Equal(["provider_busy"], CodesOf(responses, 503, path));
         }
         Assert.Equal("bearer", (string?)operation["security"]![0]!.AsObject().Single().Key);
     }

@@ -61,6 +61,11 @@ public abstract class FakeProviderServer : IAsyncDisposable
     /// <summary>The status of <see cref="FakeFailure.Redirect"/> (default 307, which keeps the method and body).</summary>
     public int RedirectStatus { get; set; } = StatusCodes.Status307TemporaryRedirect;
 
+    private int _started;
+
+    /// <summary>Requests that arrived so far, including those still being answered (a hung one is in <see cref="Requests"/> only once it ends).</summary>
+    public int RequestsStarted => Volatile.Read(ref _started);
+
     /// <summary>Requests received so far, in order.</summary>
     public IReadOnlyList<FakeRequest> Requests => _requests.ToArray();
 
@@ -81,6 +86,7 @@ public abstract class FakeProviderServer : IAsyncDisposable
     {
         lock (_failures) _failures.Clear();
         _requests.Clear();
+        Interlocked.Exchange(ref _started, 0);
     }
 
     private FakeFailure? TakeFailure(string path)
@@ -111,6 +117,7 @@ public abstract class FakeProviderServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             var receivedAt = _clock.Elapsed;
+            Interlocked.Increment(ref _started);
             var hadAuth = context.Request.Headers.Authorization.Count > 0;
             try
             {

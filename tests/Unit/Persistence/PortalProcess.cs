@@ -56,6 +56,7 @@ public sealed class PortalProcess : IAsyncDisposable
             start.Environment[k] = v;
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["RateLimits__ApiPerMinute"] = "100000";
         return start;
     }
 

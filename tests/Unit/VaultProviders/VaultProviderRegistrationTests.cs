@@ -3,6 +3,7 @@ using Dataraven.Core.VaultProviders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Dataraven.Tests.Unit.VaultProviders;
@@ -128,7 +129,8 @@ public sealed class VaultProviderRegistrationTests
     [Fact]
     public void Get_UnregisteredType_ThrowsAndTryGetFalse()
     {
-        var clients = new VaultProviderClients([]);
+        var clients = new VaultProviderClients([], new ProviderCallGate(
+            Options.Create(new VaultProviderOptions()), TimeProvider.System, NullLogger<ProviderCallGate>.Instance));
 
         Assert.Throws<InvalidOperationException>(() => clients.Get(VaultType.Doppler));
         Assert.False(clients.TryGet(VaultType.Doppler, out _));
