@@ -175,8 +175,8 @@ public sealed class SecretChecker(
             }
             else
             {
-                reads = await providers.Get(connection.VaultType)
-                    .ReadAsync(VaultConnectionService.SettingsOf(connection), credentials, [.. toRead.Select(m => m.Reference!)], ct)
+                reads = await providers
+                    .ReadAsync(connection.VaultType, VaultConnectionService.SettingsOf(connection), credentials, [.. toRead.Select(m => m.Reference!)], ct)
                     .ConfigureAwait(false);
             }
 

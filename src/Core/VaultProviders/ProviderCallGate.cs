@@ -17,13 +17,20 @@ public sealed class ProviderCallGate(IOptions<VaultProviderOptions> options, Tim
     private readonly VaultProviderOptions _options = options.Value;
     private readonly ConcurrentDictionary<VaultType, ConcurrencyLimiter> _limiters = new();
 
-    public async Task<ProviderCheck> RunAsync(VaultType type, Func<CancellationToken, Task<ProviderCheck>> operation, CancellationToken ct)
+    public Task<ProviderCheck> RunAsync(VaultType type, Func<CancellationToken, Task<ProviderCheck>> operation, CancellationToken ct) =>
+        RunAsync(type, operation,
+            busy: () => ProviderCheck.Busy(type.DisplayName(), _options.BusyRetryAfter),
+            timedOut: message => new ProviderCheck(ProviderOutcome.Unreachable, message), ct);
+
+    /// <summary>Any provider operation: <paramref name="busy"/> and <paramref name="timedOut"/> say what the caller sees instead of its result.</summary>
+    public async Task<T> RunAsync<T>(VaultType type, Func<CancellationToken, Task<T>> operation, Func<T> busy, Func<string, T> timedOut,
+        CancellationToken ct)
     {
         using var lease = await AcquireAsync(type, ct).ConfigureAwait(false);
         if (!lease.IsAcquired)
         {
             logger.LogWarning("{VaultType} calls refused: {Limit} already in flight", type.ToWire(), _options.MaxConcurrent);
-            return ProviderCheck.Busy(type.DisplayName(), _options.BusyRetryAfter);
+            return busy();
         }
 
         using var deadline = new CancellationTokenSource(_options.TotalTimeout, time);
@@ -34,8 +41,7 @@ public sealed class ProviderCallGate(IOptions<VaultProviderOptions> options, Tim
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return new ProviderCheck(ProviderOutcome.Unreachable,
-                $"{type.DisplayName()} did not answer within {_options.TotalTimeout.TotalSeconds:0.##} s.");
+            return timedOut($"{type.DisplayName()} did not answer within {_options.TotalTimeout.TotalSeconds:0.##} s.");
         }
     }
 

@@ -32,6 +32,14 @@ public sealed class VaultProviderClients
     public Task<ProviderCheck> VerifyAsync(VaultType type, VaultConnectionSettings settings,
         IReadOnlyDictionary<string, string> credentials, CancellationToken ct = default) =>
         _gate.RunAsync(type, token => Get(type).VerifyAsync(settings, credentials, token), ct);
+
+    /// <summary>Reads references (values in memory only) under the same deadline and per-provider bound as every other call.</summary>
+    public Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultType type, VaultConnectionSettings settings,
+        IReadOnlyDictionary<string, string> credentials, IReadOnlyList<string> references, CancellationToken ct = default) =>
+        _gate.RunAsync(type, token => Get(type).ReadAsync(settings, credentials, references, token),
+            busy: () => ReferenceRead.FailAll(references, Checks.CheckStatus.RateLimited,
+                $"Too many calls to {type.DisplayName()} are in progress; the check can run again shortly."),
+            timedOut: message => ReferenceRead.FailAll(references, Checks.CheckStatus.Unreachable, message), ct);
 }
 
 public static class VaultProviderServiceCollectionExtensions
