@@ -41,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.AddVaultProviders(configuration);
 
         services.AddCredentialStore(configuration, contentRoot);
+        services.AddScoped<Checks.Health.SecretHealthService>();
         return services;
     }
 
