@@ -1,5 +1,6 @@
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Audit;
+using Dataraven.Core.Checks;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
@@ -39,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<SecretService>();
         services.AddScoped<CredentialReconciler>();
         services.AddVaultProviders(configuration);
+        services.AddChecks(configuration);
 
         services.AddCredentialStore(configuration, contentRoot);
         services.AddScoped<Checks.Health.SecretHealthService>();

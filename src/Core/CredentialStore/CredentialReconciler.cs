@@ -100,8 +100,10 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
         var versions = await RecordVersionsAsync(ct);
 
         var stored = new List<CredentialKey>();
+        // Installation-wide entries (the empty team id, e.g. the check fingerprint key) belong to no record.
         await foreach (var key in store.ListAsync(ct))
         {
+            if (key.TeamId == Guid.Empty) continue;
             stored.Add(key);
         }
         var unfinished = Sorted(stored.Where(k => k.IsStaged && IsCommitted(k, versions.GetValueOrDefault(k.Current))));

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
+using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -58,6 +60,93 @@ public sealed class DopplerClient : IVaultProviderClient
             "Doppler verification: {Outcome} (HTTP {Status}): {Message}",
             check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, check.Message ?? "ok");
         return check;
+    }
+
+    /// <summary>Reads each secret name with <c>GET /v3/configs/config/secret?project=&amp;config=&amp;name=</c>.</summary>
+    public async Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        IReadOnlyList<string> references, CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(AccessTokenField, out var token) || string.IsNullOrWhiteSpace(token))
+        {
+            return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The Doppler connection has no access token stored: rotate its credentials.");
+        }
+        if (string.IsNullOrWhiteSpace(settings.Project) || string.IsNullOrWhiteSpace(settings.Config))
+        {
+            return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The Doppler connection has no project or config.");
+        }
+
+        List<string?> secrets = [.. credentials.Values];
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var reads = new List<ReferenceRead>(references.Count);
+        foreach (var name in references)
+        {
+            var url = ProviderHttp.BuildUrl(_options.Doppler.BaseUrl,
+                $"/v3/configs/config/secret?project={Uri.EscapeDataString(settings.Project)}" +
+                $"&config={Uri.EscapeDataString(settings.Config)}&name={Uri.EscapeDataString(name)}");
+            using var result = await ProviderHttp.SendAsync(client, () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return request;
+            }, secrets, ct).ConfigureAwait(false);
+            var read = await ReadSecretAsync(result, name, secrets, ct).ConfigureAwait(false);
+            if (read.Value is not null) secrets.Add(read.Value);
+            _logger.Log(read.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
+                "Doppler read of {Reference}: {Status} (HTTP {HttpStatus}): {Message}",
+                name, read.Status.ToWire(), result.Response is { } r ? (int)r.StatusCode : 0, read.Message ?? "ok");
+            reads.Add(read);
+        }
+        return reads;
+    }
+
+    private static async Task<ReferenceRead> ReadSecretAsync(ProviderHttpResult result, string name, List<string?> secrets, CancellationToken ct)
+    {
+        if (result.Response is not { } response)
+        {
+            return ReferenceRead.Failed(CheckStatus.Unreachable, $"Doppler {result.Failure}.");
+        }
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            var value = await ReadValueAsync(response, ct).ConfigureAwait(false);
+            return value is null
+                ? ReferenceRead.Failed(CheckStatus.Unreachable, "Doppler answered without a secret value.")
+                : ReferenceRead.Found(value);
+        }
+
+        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        // Doppler answers 404 both for an unknown secret and for an unknown project/config; only its message tells them apart.
+        var secretNotFound = detail?.Contains("secret", StringComparison.OrdinalIgnoreCase) == true;
+        var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
+        var message = readStatus switch
+        {
+            CheckStatus.Missing => $"Doppler has no secret named {name} in this config (HTTP {status}){suffix}",
+            CheckStatus.RateLimited => $"Doppler rate limit reached (HTTP {status}){suffix}",
+            CheckStatus.Unreachable => $"Doppler is unavailable (HTTP {status}){suffix}",
+            _ => $"Doppler refused the read (HTTP {status}){suffix}",
+        };
+        return ReferenceRead.Failed(readStatus, message);
+    }
+
+    private static async Task<string?> ReadValueAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct)
+                .ConfigureAwait(false);
+            if (!doc.RootElement.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object) return null;
+            foreach (var name in (string[])["computed", "raw"])
+            {
+                if (value.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String) return text.GetString();
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<ProviderCheck> ClassifyAsync(ProviderHttpResult result, string?[] secrets, CancellationToken ct)

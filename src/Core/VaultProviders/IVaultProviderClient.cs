@@ -40,4 +40,11 @@ public interface IVaultProviderClient
 
     Task<ProviderCheck> VerifyAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
         CancellationToken ct = default);
+
+    /// <summary>
+    /// Resolves each reference (in order) through the connection: one <see cref="ReferenceRead"/> per reference. Never throws for
+    /// the provider's answer; messages are sanitized against the credentials and every value read.
+    /// </summary>
+    Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        IReadOnlyList<string> references, CancellationToken ct = default);
 }

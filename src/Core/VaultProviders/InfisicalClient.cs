@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,24 +50,8 @@ public sealed class InfisicalClient : IVaultProviderClient
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
         // 1. Login.
-        var loginUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl, "/api/v1/auth/universal-auth/login");
-        string? accessToken;
-        using (var login = await ProviderHttp.SendAsync(client, () => new HttpRequestMessage(HttpMethod.Post, loginUrl)
-               {
-                   Content = JsonContent.Create(new LoginRequest(clientId, clientSecret)),
-               }, secrets, ct).ConfigureAwait(false))
-        {
-            if (login.Response is not { IsSuccessStatusCode: true } loginResponse)
-            {
-                return Log(await ClassifyLoginAsync(login, secrets, ct).ConfigureAwait(false), "login", login);
-            }
-
-            accessToken = await ReadAccessTokenAsync(loginResponse, ct).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(accessToken))
-            {
-                return Log(new ProviderCheck(ProviderOutcome.Unreachable, "Infisical login answered without an access token."), "login", login);
-            }
-        }
+        var (accessToken, failure, _) = await LoginAsync(client, clientId, clientSecret, secrets, ct).ConfigureAwait(false);
+        if (failure is not null) return failure;
         secrets.Add(accessToken);
 
         // 2. Read the secrets of the project/environment/path (proves access).
@@ -81,6 +66,121 @@ public sealed class InfisicalClient : IVaultProviderClient
             return request;
         }, secrets, ct).ConfigureAwait(false);
         return Log(await ClassifySecretsAsync(read, secrets, ct).ConfigureAwait(false), "secrets", read);
+    }
+
+    private async Task<(string? AccessToken, ProviderCheck? Failure, HttpStatusCode? Status)> LoginAsync(HttpClient client, string clientId, string clientSecret,
+        List<string?> secrets, CancellationToken ct)
+    {
+        var loginUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl, "/api/v1/auth/universal-auth/login");
+        using var login = await ProviderHttp.SendAsync(client, () => new HttpRequestMessage(HttpMethod.Post, loginUrl)
+        {
+            Content = JsonContent.Create(new LoginRequest(clientId, clientSecret)),
+        }, secrets, ct).ConfigureAwait(false);
+        if (login.Response is not { IsSuccessStatusCode: true } loginResponse)
+        {
+            return (null, Log(await ClassifyLoginAsync(login, secrets, ct).ConfigureAwait(false), "login", login), login.Response?.StatusCode);
+        }
+
+        var accessToken = await ReadAccessTokenAsync(loginResponse, ct).ConfigureAwait(false);
+        return string.IsNullOrEmpty(accessToken)
+            ? (null, Log(new ProviderCheck(ProviderOutcome.Unreachable, "Infisical login answered without an access token."), "login", login), null)
+            : (accessToken, null, null);
+    }
+
+    /// <summary>Logs in once, then reads each secret key with <c>GET /api/v3/secrets/raw/{name}?workspaceId=&amp;environment=&amp;secretPath=</c>.</summary>
+    public async Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        IReadOnlyList<string> references, CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(ClientIdField, out var clientId) || string.IsNullOrWhiteSpace(clientId)
+            || !credentials.TryGetValue(ClientSecretField, out var clientSecret) || string.IsNullOrWhiteSpace(clientSecret))
+        {
+            return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The Infisical connection has no client id/secret stored: rotate its credentials.");
+        }
+        if (string.IsNullOrWhiteSpace(settings.ProjectId) || string.IsNullOrWhiteSpace(settings.Environment))
+        {
+            return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The Infisical connection has no project id or environment.");
+        }
+
+        List<string?> secrets = [.. credentials.Values];
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var (accessToken, failure, loginStatus) = await LoginAsync(client, clientId, clientSecret, secrets, ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            // Verification calls a 429 unreachable (try later); a check says rate_limited.
+            var status = loginStatus == HttpStatusCode.TooManyRequests ? CheckStatus.RateLimited
+                : failure.Outcome == ProviderOutcome.Rejected ? CheckStatus.Rejected : CheckStatus.Unreachable;
+            return ReferenceRead.FailAll(references, status, failure.Message ?? "Infisical login failed.");
+        }
+        secrets.Add(accessToken);
+
+        var path = string.IsNullOrWhiteSpace(settings.SecretPath) ? "/" : settings.SecretPath;
+        var reads = new List<ReferenceRead>(references.Count);
+        foreach (var name in references)
+        {
+            var url = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
+                $"/api/v3/secrets/raw/{Uri.EscapeDataString(name)}?workspaceId={Uri.EscapeDataString(settings.ProjectId)}" +
+                $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}");
+            using var result = await ProviderHttp.SendAsync(client, () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+                return request;
+            }, secrets, ct).ConfigureAwait(false);
+            var read = await ReadSecretAsync(result, name, secrets, ct).ConfigureAwait(false);
+            if (read.Value is not null) secrets.Add(read.Value);
+            _logger.Log(read.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
+                "Infisical read of {Reference}: {Status} (HTTP {HttpStatus}): {Message}",
+                name, read.Status.ToWire(), result.Response is { } r ? (int)r.StatusCode : 0, read.Message ?? "ok");
+            reads.Add(read);
+        }
+        return reads;
+    }
+
+    private static async Task<ReferenceRead> ReadSecretAsync(ProviderHttpResult result, string name, List<string?> secrets, CancellationToken ct)
+    {
+        if (result.Response is not { } response)
+        {
+            return ReferenceRead.Failed(CheckStatus.Unreachable, $"Infisical {result.Failure}.");
+        }
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            var value = await ReadSecretValueAsync(response, ct).ConfigureAwait(false);
+            return value is null
+                ? ReferenceRead.Failed(CheckStatus.Unreachable, "Infisical answered without a secret value.")
+                : ReferenceRead.Found(value);
+        }
+
+        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        // A 404 is also the answer for an unknown environment or folder: only "Secret with name ... not found" is a missing secret.
+        var secretNotFound = detail?.StartsWith("Secret", StringComparison.OrdinalIgnoreCase) == true;
+        var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
+        var message = readStatus switch
+        {
+            CheckStatus.Missing => $"Infisical has no secret named {name} at this environment and path (HTTP {status}){suffix}",
+            CheckStatus.RateLimited => $"Infisical rate limit reached (HTTP {status}){suffix}",
+            CheckStatus.Unreachable => $"Infisical is unavailable (HTTP {status}){suffix}",
+            _ => $"Infisical refused the read (HTTP {status}){suffix}",
+        };
+        return ReferenceRead.Failed(readStatus, message);
+    }
+
+    private static async Task<string?> ReadSecretValueAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct)
+                .ConfigureAwait(false);
+            return doc.RootElement.TryGetProperty("secret", out var secret) && secret.ValueKind == JsonValueKind.Object
+                && secret.TryGetProperty("secretValue", out var value) && value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private ProviderCheck Log(ProviderCheck check, string step, ProviderHttpResult result)

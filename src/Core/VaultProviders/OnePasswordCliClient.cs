@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,90 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
 
     private async Task<ProviderCheck> RunAsync(string token, string?[] secrets, CancellationToken ct)
     {
+        var run = await RunOpAsync(token, VerifyArguments, secrets, ct).ConfigureAwait(false);
+        if (run.Failure is not null) return new ProviderCheck(ProviderOutcome.Unreachable, run.Failure);
+        if (run.ExitCode == 0)
+        {
+            return IsJsonArray(run.Stdout)
+                ? ProviderCheck.Success
+                : new ProviderCheck(ProviderOutcome.Unreachable, "The 1Password CLI answered with unexpected output (expected a JSON vault list).");
+        }
+        return Classify(run.ExitCode, run.Stderr, secrets);
+    }
+
+    /// <summary>The arguments of a reference read: <c>op read --no-newline &lt;reference&gt;</c> (the reference is not secret).</summary>
+    public static IReadOnlyList<string> ReadArguments(string reference) => ["read", "--no-newline", reference];
+
+    /// <summary>Runs <c>op read</c> once per reference, the token in the environment only.</summary>
+    public async Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
+        IReadOnlyList<string> references, CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(AccessTokenField, out var token) || string.IsNullOrWhiteSpace(token))
+        {
+            return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The 1Password connection has no access token stored: rotate its credentials.");
+        }
+
+        List<string?> secrets = [.. credentials.Values];
+        var reads = new List<ReferenceRead>(references.Count);
+        foreach (var reference in references)
+        {
+            var run = await RunOpAsync(token, ReadArguments(reference), [.. secrets], ct).ConfigureAwait(false);
+            var read = run.Failure is not null ? ReferenceRead.Failed(CheckStatus.Unreachable, run.Failure)
+                : run.ExitCode == 0 ? ReferenceRead.Found(run.Stdout)
+                : ClassifyRead(run.ExitCode, run.Stderr, secrets);
+            if (read.Value is not null) secrets.Add(read.Value);
+            _logger.Log(read.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
+                "1Password read of {Reference}: {Status}: {Message}", reference, read.Status.ToWire(), read.Message ?? "ok");
+            reads.Add(read);
+        }
+        return reads;
+    }
+
+    /// <summary>Maps a failed <c>op read</c>: network, rate limit, a reference that names nothing, then authentication.</summary>
+    public static ReferenceRead ClassifyRead(int exitCode, string? stderr, IEnumerable<string?> secrets)
+    {
+        var stripped = ErrorPrefix().Replace(stderr ?? "", "");
+        var detail = ProviderMessages.Sanitize(stripped, secrets);
+        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        var lower = stripped.ToLowerInvariant();
+        if (RateLimitMarkers.Any(lower.Contains))
+        {
+            return ReferenceRead.Failed(CheckStatus.RateLimited, $"1Password rate limit reached (op exit {exitCode}){suffix}");
+        }
+        if (NetworkMarkers.Any(lower.Contains))
+        {
+            return ReferenceRead.Failed(CheckStatus.Unreachable, $"1Password could not be reached (op exit {exitCode}){suffix}");
+        }
+        if (MissingMarkers.Any(lower.Contains))
+        {
+            return ReferenceRead.Failed(CheckStatus.Missing, $"1Password has nothing at this reference (op exit {exitCode}){suffix}");
+        }
+        return Classify(exitCode, stderr, secrets).Outcome == ProviderOutcome.Rejected
+            ? ReferenceRead.Failed(CheckStatus.Rejected, $"1Password rejected the service account token (op exit {exitCode}){suffix}")
+            : ReferenceRead.Failed(CheckStatus.Unreachable, $"The 1Password CLI failed (op exit {exitCode}){suffix}");
+    }
+
+    private static readonly string[] RateLimitMarkers = ["too many requests", "rate limit", "429"];
+
+    private static readonly string[] MissingMarkers =
+    [
+        "isn't an item", "isn't a vault", "isn't a field", "isn't a section", "could not find", "couldn't find", "no item",
+        "not found", "does not exist", "doesn't exist", "no such",
+    ];
+
+    /// <summary>One finished <c>op</c> run, or why it did not run to the end. Its output can be a secret value: no ToString prints it.</summary>
+    private sealed class OpRun
+    {
+        public string? Failure { get; init; }
+        public int ExitCode { get; init; }
+        public string Stdout { get; init; } = "";
+        public string Stderr { get; init; } = "";
+
+        public override string ToString() => Failure is null ? $"OpRun(exit {ExitCode})" : "OpRun(failed)";
+    }
+
+    private async Task<OpRun> RunOpAsync(string token, IReadOnlyList<string> arguments, string?[] secrets, CancellationToken ct)
+    {
         var cliPath = string.IsNullOrWhiteSpace(_options.OnePassword.CliPath) ? OnePasswordProviderOptions.DefaultCliPath : _options.OnePassword.CliPath;
 
         var psi = new ProcessStartInfo(cliPath)
@@ -64,7 +149,7 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in VerifyArguments) psi.ArgumentList.Add(argument);
+        foreach (var argument in arguments) psi.ArgumentList.Add(argument);
 
         // Only our token decides who op is: drop inherited OP_* settings (Connect host/token, sessions, accounts).
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OP_", StringComparison.OrdinalIgnoreCase)).ToList())
@@ -78,14 +163,16 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
         {
             if (!process.Start())
             {
-                return new ProviderCheck(ProviderOutcome.Unreachable, $"The 1Password CLI could not be started. {InstallHint}");
+                return new OpRun { Failure = $"The 1Password CLI could not be started. {InstallHint}" };
             }
         }
         catch (Win32Exception)
         {
             _logger.LogError("1Password CLI not found or not executable at the configured Vaults:OnePassword:CliPath");
-            return new ProviderCheck(ProviderOutcome.Unreachable,
-                $"The 1Password CLI was not found or is not executable at '{ProviderMessages.Sanitize(cliPath, secrets)}'. {InstallHint}");
+            return new OpRun
+            {
+                Failure = $"The 1Password CLI was not found or is not executable at '{ProviderMessages.Sanitize(cliPath, secrets)}'. {InstallHint}",
+            };
         }
 
         try { process.StandardInput.Close(); } catch (IOException) { /* the process may already be gone */ }
@@ -103,21 +190,15 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
         {
             await KillTreeAsync(process).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
-            return new ProviderCheck(ProviderOutcome.Unreachable,
-                $"The 1Password CLI did not finish within {timeout.TotalSeconds:0.##} s and was stopped.");
+            return new OpRun { Failure = $"The 1Password CLI did not finish within {timeout.TotalSeconds:0.##} s and was stopped." };
         }
 
-        var stdout = await ReadOrEmptyAsync(stdoutTask).ConfigureAwait(false);
-        var stderr = await ReadOrEmptyAsync(stderrTask).ConfigureAwait(false);
-
-        if (process.ExitCode == 0)
+        return new OpRun
         {
-            return IsJsonArray(stdout)
-                ? ProviderCheck.Success
-                : new ProviderCheck(ProviderOutcome.Unreachable, "The 1Password CLI answered with unexpected output (expected a JSON vault list).");
-        }
-
-        return Classify(process.ExitCode, stderr, secrets);
+            ExitCode = process.ExitCode,
+            Stdout = await ReadOrEmptyAsync(stdoutTask).ConfigureAwait(false),
+            Stderr = await ReadOrEmptyAsync(stderrTask).ConfigureAwait(false),
+        };
     }
 
     /// <summary>Maps a failed <c>op</c> run to Rejected (authentication) or Unreachable (network, anything else).</summary>

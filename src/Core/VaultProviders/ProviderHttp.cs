@@ -1,4 +1,5 @@
 using System.Net;
+using Dataraven.Core.Checks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -125,6 +126,19 @@ public static class ProviderHttp
         var message = ProviderMessages.ExtractErrorMessage(body);
         return message is null ? null : ProviderMessages.Sanitize(message, credentials);
     }
+
+    /// <summary>
+    /// The field status of a failed reference read: 429 rate_limited, 401/403 rejected, 404 missing when the provider says the
+    /// secret itself is absent (else rejected: the connection's project/config/environment is wrong), 408/5xx unreachable.
+    /// </summary>
+    internal static CheckStatus ReadFailureStatus(HttpStatusCode status, bool secretNotFound) => status switch
+    {
+        HttpStatusCode.TooManyRequests => CheckStatus.RateLimited,
+        HttpStatusCode.NotFound when secretNotFound => CheckStatus.Missing,
+        _ when IsTransient(status) => CheckStatus.Unreachable,
+        _ when (int)status is >= 400 and < 500 => CheckStatus.Rejected,
+        _ => CheckStatus.Unreachable,
+    };
 
     internal static string BuildUrl(string baseUrl, string pathAndQuery) => baseUrl.TrimEnd('/') + pathAndQuery;
 }

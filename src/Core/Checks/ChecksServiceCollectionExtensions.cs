@@ -1,0 +1,24 @@
+using Dataraven.Core.Checks.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dataraven.Core.Checks;
+
+public static class ChecksServiceCollectionExtensions
+{
+    /// <summary>The secret checker, its storage probes, the fingerprint key and the 1Password read meter; options from <c>Checks</c> and <c>Storage</c>.</summary>
+    public static IServiceCollection AddChecks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ChecksOptions>().Bind(configuration.GetSection(ChecksOptions.SectionName));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IOnePasswordReadMeter, OnePasswordReadMeter>();
+        services.AddSingleton<ValueFingerprints>();
+        services.AddSingleton<IStorageProbe, S3Probe>();
+        services.AddSingleton<StorageProbes>();
+        services.AddScoped<ISecretChecker, SecretChecker>();
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Dataraven.Core.Checks;
+
+/// <summary>
+/// In-memory <c>op read</c> counts per connection for the current clock hour (UTC). Per instance: several portal instances
+/// each keep their own count, so the budget is per instance.
+/// </summary>
+public sealed class OnePasswordReadMeter(IOptions<ChecksOptions> options, TimeProvider clock) : IOnePasswordReadMeter
+{
+    private readonly Dictionary<Guid, (long Hour, int Reads)> _reads = [];
+
+    public int BudgetPerHour { get; } = Math.Max(0, options.Value.OnePasswordReadsPerHour);
+
+    public int ReadsThisHour(Guid connectionId)
+    {
+        lock (_reads)
+        {
+            return _reads.TryGetValue(connectionId, out var entry) && entry.Hour == CurrentHour() ? entry.Reads : 0;
+        }
+    }
+
+    public bool TryTake(Guid connectionId, int reads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(reads);
+        lock (_reads)
+        {
+            var hour = CurrentHour();
+            var used = _reads.TryGetValue(connectionId, out var entry) && entry.Hour == hour ? entry.Reads : 0;
+            if (used + reads > BudgetPerHour) return false;
+            _reads[connectionId] = (hour, used + reads);
+            // Forget connections of past hours so the map does not grow with every connection ever checked.
+            foreach (var stale in _reads.Where(kv => kv.Value.Hour != hour).Select(kv => kv.Key).ToList()) _reads.Remove(stale);
+            return true;
+        }
+    }
+
+    private long CurrentHour() => clock.GetUtcNow().ToUnixTimeSeconds() / 3600;
+}

@@ -1,0 +1,13 @@
+namespace Dataraven.Core.Checks.Storage;
+
+/// <summary>
+/// A side-effect-free check of credential values against one kind of storage service. Never throws for the service's
+/// answer; messages may still hold raw service text: <see cref="StorageProbes"/> sanitizes them against the values.
+/// </summary>
+public interface IStorageProbe
+{
+    /// <summary>The credential fields it reads: it serves every auth method of the catalog with exactly these fields.</summary>
+    IReadOnlySet<string> Fields { get; }
+
+    Task<StorageCheck> ProbeAsync(string secretType, IReadOnlyDictionary<string, string> values, CheckTarget target, CancellationToken ct);
+}
