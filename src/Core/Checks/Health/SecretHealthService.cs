@@ -42,6 +42,8 @@ public sealed class SecretHealthService(
         }
 
         var check = await checker.CheckAsync(secret, secret.Health.Target(), ct);
+        // Milliseconds, as every time the portal keeps, so the answer and a later GET agree.
+        check = check with { CheckedAt = new DateTime(check.CheckedAt.Ticks - check.CheckedAt.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc) };
         secret.Health.Record(check);
         audit.Add(actor, AuditActions.SecretChecked, AuditTarget.Secret(secret.Id, secret.Name),
             HealthView.IsFailure(check.Status) ? AuditOutcome.Failed : AuditOutcome.Succeeded, AuditDetails(check));
