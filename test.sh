@@ -51,6 +51,18 @@ if ! find_moto; then
     fi
 fi
 
+# The Azure Blob checks run against Azurite (npm), kept outside the repository.
+AZURITE_DIR="$HOME/.cache/dataraven/azurite"
+if [[ ! -x "$AZURITE_DIR/node_modules/.bin/azurite-blob" ]]; then
+    echo "==> Installing Azurite 3.37.0 into $AZURITE_DIR"
+    if ! { command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; } ||
+        ! { mkdir -p "$AZURITE_DIR" && npm install --prefix "$AZURITE_DIR" --no-audit --no-fund -s azurite@3.37.0 >/dev/null; }; then
+        echo "Azurite could not be installed (npm install azurite@3.37.0); the Azure Blob check tests need it." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
 echo "==> Restoring dotnet tools (.config/dotnet-tools.json)"
 dotnet tool restore >/dev/null || echo "dotnet tool restore failed (dotnet-ef is only needed to add migrations)." >&2
 

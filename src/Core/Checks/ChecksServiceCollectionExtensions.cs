@@ -16,7 +16,15 @@ public static class ChecksServiceCollectionExtensions
 
         services.AddSingleton<IOnePasswordReadMeter, OnePasswordReadMeter>();
         services.AddSingleton<ValueFingerprints>();
+        services.AddSingleton<AzureBlobEndpoints>();
         services.AddSingleton<IStorageProbe, S3Probe>();
+        services.AddSingleton<IStorageProbe, AzureAccountKeyProbe>();
+        services.AddSingleton<IStorageProbe, AzureSasProbe>();
+        services.AddSingleton<IStorageProbe, GcsProbe>();
+        services.AddSingleton<IStorageProbe, B2Probe>();
+        // The probe's own timeout bounds the call; a redirect would carry the Basic credentials elsewhere.
+        services.AddHttpClient(B2Probe.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<StorageProbes>();
         services.AddScoped<ISecretChecker, SecretChecker>();
         return services;

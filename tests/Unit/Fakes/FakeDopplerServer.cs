@@ -73,6 +73,24 @@ public sealed class FakeDopplerServer : FakeProviderServer
             });
         });
 
+        // https://docs.doppler.com/reference/secrets-get: {"name", "value": {"raw", "computed", ...}, "success"}; 404 for an unknown name.
+        app.MapGet("/v3/configs/config/secret", async context =>
+        {
+            if (await AuthorizeAsync(context) is not { } target) return;
+            var name = context.Request.Query["name"].ToString();
+            if (!_secrets.TryGetValue(target, out var secrets) || !secrets.TryGetValue(name, out var value))
+            {
+                await WriteErrorAsync(context, StatusCodes.Status404NotFound, "Could not find requested secret");
+                return;
+            }
+            await context.Response.WriteAsJsonAsync(new
+            {
+                name,
+                value = new { raw = value, computed = value, note = "", rawVisibility = "masked", computedVisibility = "masked" },
+                success = true,
+            });
+        });
+
         app.MapGet("/v3/configs/config/secrets", async context =>
         {
             if (await AuthorizeAsync(context) is not { } target) return;

@@ -84,6 +84,25 @@ public sealed class FakeInfisicalServer : FakeProviderServer
             await context.Response.WriteAsJsonAsync(new { accessToken, expiresIn = 7200, accessTokenMaxTTL = 7200, tokenType = "Bearer" });
         });
 
+        // GET /api/v3/secrets/raw/{secretName}: {"secret": {secretKey, secretValue, ...}}; 404 "Secret with name '...' not found".
+        app.MapGet("/api/v3/secrets/raw/{name}", async (HttpContext context, string name) =>
+        {
+            if (await AuthorizeReadAsync(context) is not { } target) return;
+            if (!_secrets.TryGetValue(target, out var secrets) || !secrets.TryGetValue(name, out var value))
+            {
+                await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"Secret with name '{name}' not found", "NotFound");
+                return;
+            }
+            await context.Response.WriteAsJsonAsync(new
+            {
+                secret = new
+                {
+                    _id = "secret-1", id = "secret-1", workspace = target.ProjectId, environment = target.Environment, version = 1,
+                    type = "shared", secretKey = name, secretValue = value, secretComment = "", secretPath = target.Path,
+                },
+            });
+        });
+
         app.MapGet("/api/v3/secrets/raw", async context =>
         {
             var token = BearerToken(context);
@@ -138,6 +157,28 @@ public sealed class FakeInfisicalServer : FakeProviderServer
                 imports = Array.Empty<object>(),
             });
         });
+    }
+
+    /// <summary>The access-token and project/environment rules of a read; writes the error and returns null when refused.</summary>
+    private async Task<(string ProjectId, string Environment, string Path)?> AuthorizeReadAsync(HttpContext context)
+    {
+        var token = BearerToken(context);
+        if (token is null || !_accessTokens.TryGetValue(token, out var clientId))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Token missing or invalid", "Unauthorized");
+            return null;
+        }
+        var projectId = context.Request.Query["workspaceId"].ToString();
+        var environment = context.Request.Query["environment"].ToString();
+        var path = context.Request.Query["secretPath"].ToString();
+        if (string.IsNullOrEmpty(path)) path = "/";
+        if (!_clients[clientId].Environments.ContainsKey((projectId, environment)))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound,
+                $"Environment with slug '{environment}' in project with ID '{projectId}' not found", "NotFound");
+            return null;
+        }
+        return (projectId, environment, path);
     }
 
     protected override Task WriteErrorAsync(HttpContext context, int statusCode, string message) =>

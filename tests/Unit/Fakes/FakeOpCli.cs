@@ -102,6 +102,15 @@ public sealed class FakeOpCli : IDisposable
     /// <summary>How many times the script ran.</summary>
     public int Runs => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
 
+    /// <summary>What <c>op read &lt;reference&gt;</c> prints (as <c>--no-newline</c> would); other references are "isn't an item".</summary>
+    public FakeOpCli SetReference(string reference, string value)
+    {
+        var refs = Path.Combine(Directory, "refs");
+        System.IO.Directory.CreateDirectory(refs);
+        File.WriteAllText(Path.Combine(refs, Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(reference))), value);
+        return this;
+    }
+
     /// <summary>The pid of the last run's script process (e.g. to check that a hung run was killed).</summary>
     public int? LastPid => File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid) ? pid : null;
 
@@ -148,6 +157,13 @@ public sealed class FakeOpCli : IDisposable
             ;;
         esac
         if [ "${OP_SERVICE_ACCOUNT_TOKEN:-}" != "$ACCEPTED" ]; then reject; fi
+        if [ "$1" = "read" ]; then
+          REF="${@: -1}"
+          FILE="$DIR/refs/$(printf '%s' "$REF" | od -An -tx1 | tr -d ' \n')"
+          if [ -f "$FILE" ]; then cat "$FILE"; exit 0; fi
+          echo "[ERROR] $NOW could not read secret '$REF': could not get item: \"$REF\" isn't an item in the vault. Specify the item with its UUID, name, or domain." >&2
+          exit 1
+        fi
         if [ "$1 $2" != "vault list" ]; then echo "[ERROR] $NOW unknown command \"$*\"" >&2; exit 1; fi
         cat <<'JSON'
         [{"id":"abcdefghijklmnopqrstuvwxyz","name":"Engineering","content_version":12,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":3},{"id":"zyxwvutsrqponmlkjihgfedcba","name":"Shared","content_version":4,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":1}]

@@ -45,7 +45,7 @@ public sealed class StorageProbes(IEnumerable<IStorageProbe> probes, IOptions<Ch
             check = new StorageCheck(CheckStatus.Unreachable, StorageCapabilities.Unknown, $"The storage check failed ({ex.GetType().Name}): {ex.Message}");
         }
 
-        check = check with { Message = check.Message is null ? null : ProviderMessages.Sanitize(check.Message, values.Values) };
+        check = check with { Message = check.Message is null ? null : ProviderMessages.Sanitize(check.Message, probe.SecretsOf(values)) };
         logger.Log(check.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
             "Storage check of {SecretType}: {Status}: {Message}", secretType, check.Status.ToWire(), check.Message ?? "ok");
         return check;
