@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Bunit;
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
@@ -21,12 +22,14 @@ internal static class PortalComponents
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddSingleton(TimeProvider.System);
         if (portal is not null)
         {
             ctx.Services.AddScoped(_ => new PortalScope(portal.Services.CreateAsyncScope()));
             Bridge<SecretService>(ctx.Services);
             Bridge<TierLimits>(ctx.Services);
             Bridge<TeamService>(ctx.Services);
+            Bridge<SecretHealthService>(ctx.Services);
         }
         return ctx;
     }
