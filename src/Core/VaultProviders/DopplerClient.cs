@@ -115,10 +115,12 @@ public sealed class DopplerClient : IVaultProviderClient
                 : ReferenceRead.Found(value);
         }
 
-        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        // Classified on the provider's own words: the sanitized text may have lost them (a credential can contain "secret").
+        var raw = await ProviderHttp.ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
+        var detail = raw is null ? null : ProviderMessages.Sanitize(raw, secrets);
         var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
         // Doppler answers 404 both for an unknown secret and for an unknown project/config; only its message tells them apart.
-        var secretNotFound = detail?.Contains("secret", StringComparison.OrdinalIgnoreCase) == true;
+        var secretNotFound = raw?.Contains("secret", StringComparison.OrdinalIgnoreCase) == true;
         var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
         var message = readStatus switch
         {

@@ -151,10 +151,12 @@ public sealed class InfisicalClient : IVaultProviderClient
                 : ReferenceRead.Found(value);
         }
 
-        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
+        // Classified on the provider's own words: the sanitized text may have lost them (a credential can contain "secret").
+        var raw = await ProviderHttp.ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
+        var detail = raw is null ? null : ProviderMessages.Sanitize(raw, secrets);
         var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
         // A 404 is also the answer for an unknown environment or folder: only "Secret with name ... not found" is a missing secret.
-        var secretNotFound = detail?.StartsWith("Secret", StringComparison.OrdinalIgnoreCase) == true;
+        var secretNotFound = raw?.StartsWith("Secret", StringComparison.OrdinalIgnoreCase) == true;
         var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
         var message = readStatus switch
         {

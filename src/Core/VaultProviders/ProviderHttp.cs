@@ -114,6 +114,13 @@ public static class ProviderHttp
 
     internal static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, IEnumerable<string?> credentials, CancellationToken ct)
     {
+        var message = await ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
+        return message is null ? null : ProviderMessages.Sanitize(message, credentials);
+    }
+
+    /// <summary>The provider's error message as sent: for classifying only, never to show, log or store.</summary>
+    internal static async Task<string?> ReadRawErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         string body;
         try
         {
@@ -123,8 +130,7 @@ public static class ProviderHttp
         {
             return null;
         }
-        var message = ProviderMessages.ExtractErrorMessage(body);
-        return message is null ? null : ProviderMessages.Sanitize(message, credentials);
+        return ProviderMessages.ExtractErrorMessage(body);
     }
 
     /// <summary>
