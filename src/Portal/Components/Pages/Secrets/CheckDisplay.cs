@@ -37,10 +37,15 @@ public static class CheckDisplay
         _ => Icons.Material.Filled.Error,
     };
 
-    /// <summary>"expires in 6 days", "expired 2 hours ago".</summary>
+    /// <summary>"expires in 6 days", "expired 2 hours ago": rounded, so 5 days and 23 hours reads as 6 days.</summary>
     public static string Expiry(DateTime expiresAt, DateTime now) => expiresAt > now
-        ? $"expires in {(expiresAt - now).Humanize(precision: 1, minUnit: TimeUnit.Minute)}"
-        : $"expired {(now - expiresAt).Humanize(precision: 1, minUnit: TimeUnit.Minute)} ago";
+        ? $"expires in {Rounded(expiresAt - now).Humanize(precision: 1, minUnit: TimeUnit.Minute)}"
+        : $"expired {Rounded(now - expiresAt).Humanize(precision: 1, minUnit: TimeUnit.Minute)} ago";
+
+    private static TimeSpan Rounded(TimeSpan span) =>
+        span >= TimeSpan.FromDays(1) ? TimeSpan.FromDays(Math.Round(span.TotalDays))
+        : span >= TimeSpan.FromHours(1) ? TimeSpan.FromHours(Math.Round(span.TotalHours))
+        : TimeSpan.FromMinutes(Math.Round(span.TotalMinutes));
 
     public static Color ColorOf(ExpiryWarning warning) => warning switch
     {
