@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddChecks(configuration);
 
         services.AddCredentialStore(configuration, contentRoot);
+        services.AddScoped<Checks.Health.SecretHealthService>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Audit;
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
@@ -103,6 +104,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.HasOne<VaultConnection>().WithMany().HasForeignKey(s => s.VaultConnectionId).OnDelete(DeleteBehavior.Restrict);
             e.OwnsMany(s => s.FieldMappings, m => m.ToJson("field_mappings"));
             e.PrimitiveCollection(s => s.CredentialFields);
+            e.ComplexProperty(s => s.Health, SecretHealthColumns.Configure);
         });
 
         builder.Entity<AuditEvent>(e =>

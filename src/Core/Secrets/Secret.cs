@@ -1,3 +1,4 @@
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Common;
 
 namespace Dataraven.Core.Secrets;
@@ -27,6 +28,9 @@ public sealed class Secret : INamedTeamRecord
     public DateTime CreatedAt { get; set; }
     public Guid UpdatedBy { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The last check and the target checks look at (columns of this row).</summary>
+    public SecretHealth Health { get; set; } = new();
 
     public bool IsDirect => VaultConnectionId is null;
 }

@@ -1,3 +1,4 @@
+using Dataraven.Core.Checks;
 using Dataraven.Core.Secrets.Catalog;
 using Dataraven.Core.Teams;
 using Dataraven.Core.Tiers;
@@ -22,6 +23,8 @@ public static class ApiEnumValues
     public static IEnumerable<string> LimitedResources() => Enum.GetValues<LimitedResource>().Select(r => r.WireName());
 
     public static IEnumerable<string> ConnectionStatuses() => Enum.GetValues<VaultConnectionStatus>().Select(s => s.ToWire());
+
+    public static IEnumerable<string> CheckStatuses() => Core.Checks.CheckStatuses.All.Select(s => s.ToWire());
 
     public static IEnumerable<string> SecretSources() => [SecretResponse.DirectSource, SecretResponse.VaultSource];
 }

@@ -1,4 +1,5 @@
 using Dataraven.Core;
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Api;
@@ -54,6 +55,8 @@ public static class PortalApp
             .PersistKeysWithPortalDatabase(builder.Configuration,
                 Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys")));
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddSingleton<CheckScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -21,6 +21,9 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual bool UsesProviderFakes => false;
 
+    /// <summary>Settings or servers of the test's own (e.g. a storage fake) before the portal starts.</summary>
+    protected virtual Task ConfigureAsync(TestPortalOptions options) => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         var options = new TestPortalOptions { Kestrel = true };
@@ -29,10 +32,11 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             _fakes = await ProviderFakes.StartAsync();
             _fakes.Configure(options);
         }
+        await ConfigureAsync(options);
         _portal = await TestPortal.StartAsync(options);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_portal is not null)
         {

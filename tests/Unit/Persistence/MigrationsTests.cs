@@ -24,19 +24,49 @@ public sealed class MigrationsTests
         return await SchemaAsync(connection);
     }
 
-    /// <summary>Tables and indexes as SQLite keeps them, whitespace normalised, without EF's own bookkeeping.</summary>
+    /// <summary>
+    /// Tables as their columns (name, type, nullability, default, key) and foreign keys, and indexes as SQLite keeps them,
+    /// without EF's own bookkeeping. Columns are compared as a set: a column added by a later migration (ALTER TABLE ADD
+    /// COLUMN) sits at the end of the stored CREATE TABLE text, where a fresh schema has it elsewhere.
+    /// </summary>
     internal static async Task<List<string>> SchemaAsync(SqliteConnection connection)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> '__EFMigrationsHistory' AND name NOT LIKE '%EFMigrationsLock%'";
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        var objects = new List<(string Type, string Name, string Sql)>();
+        await using (var command = connection.CreateCommand())
         {
-            var sql = reader.IsDBNull(2) ? "" : string.Join(" ", reader.GetString(2).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            rows.Add($"{reader.GetString(0)} {reader.GetString(1)}: {sql}");
+            command.CommandText = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> '__EFMigrationsHistory' AND name NOT LIKE '%EFMigrationsLock%'";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var sql = reader.IsDBNull(2) ? "" : string.Join(" ", reader.GetString(2).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                objects.Add((reader.GetString(0), reader.GetString(1), sql));
+            }
+        }
+        var rows = new List<string>();
+        foreach (var (type, name, sql) in objects)
+        {
+            if (type != "table")
+            {
+                rows.Add($"{type} {name}: {sql}");
+                continue;
+            }
+            rows.AddRange(await PragmaRowsAsync(connection, $"table {name} column", $"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}')"));
+            rows.AddRange(await PragmaRowsAsync(connection, $"table {name} foreign key", $"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{name}')"));
         }
         rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    private static async Task<List<string>> PragmaRowsAsync(SqliteConnection connection, string prefix, string query)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = query;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(prefix + ": " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString())));
+        }
         return rows;
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Bunit;
 using Dataraven.Core.Audit;
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.VaultConnections;
 using Dataraven.Core.Teams;
@@ -23,6 +24,7 @@ internal static class PortalComponents
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        ctx.Services.AddSingleton(TimeProvider.System);
         if (portal is not null)
         {
             ctx.Services.AddScoped(_ => new PortalScope(portal.Services.CreateAsyncScope()));
@@ -31,6 +33,7 @@ internal static class PortalComponents
             Bridge<TeamService>(ctx.Services);
             Bridge<AuditLog>(ctx.Services);
             Bridge<VaultConnectionService>(ctx.Services);
+            Bridge<SecretHealthService>(ctx.Services);
         }
         return ctx;
     }

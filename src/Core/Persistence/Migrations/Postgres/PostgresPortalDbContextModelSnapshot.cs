@@ -188,6 +188,43 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<Guid?>("VaultConnectionId")
                         .HasColumnType("uuid");
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Health", "Dataraven.Core.Secrets.Secret.Health#SecretHealth", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTime?>("CheckedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("ErrorClass")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<DateTime?>("ExpiresAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("LastCheckJson")
+                                .HasColumnType("text");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasDefaultValue("Unchecked");
+
+                            b1.Property<string>("TargetBucket")
+                                .HasMaxLength(255)
+                                .HasColumnType("character varying(255)");
+
+                            b1.Property<string>("TargetEndpointUrl")
+                                .HasMaxLength(2048)
+                                .HasColumnType("character varying(2048)");
+
+                            b1.Property<string>("TargetRegion")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+                        });
+
                     b.HasKey("Id");
 
                     b.HasIndex("VaultConnectionId");

@@ -161,6 +161,19 @@ public sealed class SecretDraft
         FieldMappings = Existing.Secret.IsDirect ? null : MappingsToSend(),
     };
 
+    /// <summary>What the checker needs to check this unsaved input: the typed values or the mappings (values stay in memory).</summary>
+    public Core.Checks.SecretDraft ToCheck(Guid teamId) => new()
+    {
+        TeamId = teamId,
+        SecretType = SecretType ?? "",
+        AuthMethod = AuthMethodId ?? "",
+        Credentials = Source == SecretSource.Direct ? CredentialsToSend() : null,
+        VaultConnectionId = Source == SecretSource.Vault ? ConnectionId : null,
+        FieldMappings = Source == SecretSource.Vault
+            ? MappingsToSend().Select(m => new FieldMapping { FieldName = m.FieldName!, Reference = m.Reference!.Trim() }).ToList()
+            : [],
+    };
+
     /// <summary>True when another secret of the team already has this name (names compare as the server does).</summary>
     public bool NameTaken(IEnumerable<string> teamNames) =>
         !string.IsNullOrWhiteSpace(Name) &&

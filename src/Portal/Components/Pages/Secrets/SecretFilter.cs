@@ -1,3 +1,4 @@
+using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Secrets.Catalog;
 
@@ -14,12 +15,19 @@ public sealed class SecretFilter
     /// <summary>"", <see cref="Direct"/>, or a vault connection id.</summary>
     public string Source { get; set; } = "";
 
+    /// <summary>Only failing secrets and those expiring within a week (the overview links here).</summary>
+    public bool NeedsAttention { get; set; }
+
+    /// <summary>The moment health is judged at (expiry warnings).</summary>
+    public DateTime Now { get; set; } = DateTime.UtcNow;
+
     public Guid? Connection => Guid.TryParse(Source, out var id) ? id : null;
 
     public bool Matches(SecretDetails details)
     {
         var s = details.Secret;
         return (Type == "" || s.SecretType == Type)
+               && (!NeedsAttention || HealthView.Of(s.Health, Now).NeedsAttention)
                && (Source == "" || (Source == Direct ? s.IsDirect : s.VaultConnectionId == Connection))
                && (string.IsNullOrWhiteSpace(Search) || SearchText(details).Contains(Search.Trim(), StringComparison.OrdinalIgnoreCase));
     }
