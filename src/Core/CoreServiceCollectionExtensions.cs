@@ -3,6 +3,7 @@ using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
+using Dataraven.Core.Invitations;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.VaultConnections;
@@ -32,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AuditTrail>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
         services.AddMemoryCache();
