@@ -80,6 +80,7 @@ public static class PortalApp
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound);
         team.MapTeamEndpoints();
+        team.MapInvitationEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         app.MapAccountEndpoints();
