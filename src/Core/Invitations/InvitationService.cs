@@ -156,14 +156,9 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         // Read again under the team's lock: a concurrent acceptance or revocation has committed by now.
         await db.Entry(invitation).ReloadAsync(ct);
         var now = Clock.UtcNow(time);
-        switch (StateOf(invitation, now))
+        if (StateOf(invitation, now) is var state and not InvitationState.Pending)
         {
-            case InvitationState.Expired:
-                return new InvitationClosedProblem("This invitation has expired. Ask an Owner of the team for a new one.");
-            case InvitationState.Revoked:
-                return new InvitationClosedProblem("This invitation was revoked. Ask an Owner of the team for a new one.");
-            case InvitationState.Accepted:
-                return new InvitationClosedProblem("This invitation has been used already. Each invitation works once.");
+            return new InvitationClosedProblem(ClosedMessage(state));
         }
         var user = await db.Users.SingleAsync(u => u.Id == userId, ct);
         if (!string.Equals(user.NormalizedEmail, invitation.EmailNormalized, StringComparison.Ordinal))
@@ -197,6 +192,14 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         var hash = Hash(token);
         return await db.Invitations.SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
     }
+
+    /// <summary>Why an invitation in <paramref name="state"/> (not pending) cannot be used.</summary>
+    public static string ClosedMessage(InvitationState state) => state switch
+    {
+        InvitationState.Expired => "This invitation has expired. Ask an Owner of the team for a new one.",
+        InvitationState.Revoked => "This invitation was revoked. Ask an Owner of the team for a new one.",
+        _ => "This invitation has been used already. Each invitation works once.",
+    };
 
     private static InvitationState StateOf(Invitation i, DateTime now) =>
         i.AcceptedAt is not null ? InvitationState.Accepted
