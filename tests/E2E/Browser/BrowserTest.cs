@@ -21,9 +21,16 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual bool UsesProviderFakes => false;
 
+    /// <summary>Anyone may register (<c>Accounts:Registration=open</c>) instead of by invitation only.</summary>
+    protected virtual bool OpenRegistration => false;
+
     public async Task InitializeAsync()
     {
         var options = new TestPortalOptions { Kestrel = true };
+        if (OpenRegistration)
+        {
+            options.Settings["Accounts:Registration"] = "open";
+        }
         if (UsesProviderFakes)
         {
             _fakes = await ProviderFakes.StartAsync();
