@@ -21,16 +21,15 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual bool UsesProviderFakes => false;
 
-    /// <summary>Anyone may register (<c>Accounts:Registration=open</c>) instead of by invitation only.</summary>
-    protected virtual bool OpenRegistration => false;
+    /// <summary>Settings of this class's portal on top of the defaults.</summary>
+    protected virtual void Configure(TestPortalOptions options)
+    {
+    }
 
     public async Task InitializeAsync()
     {
         var options = new TestPortalOptions { Kestrel = true };
-        if (OpenRegistration)
-        {
-            options.Settings["Accounts:Registration"] = "open";
-        }
+        Configure(options);
         if (UsesProviderFakes)
         {
             _fakes = await ProviderFakes.StartAsync();
