@@ -174,7 +174,7 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         db.TeamMembers.Add(new TeamMember { TeamId = invitation.TeamId, UserId = userId, Role = invitation.Role, CreatedAt = now });
         invitation.AcceptedAt = now;
         invitation.AcceptedBy = userId;
-        user.CurrentTeamId = invitation.TeamId;
+        user.CurrentTeamId ??= invitation.TeamId;
         var joined = new TeamActor(invitation.TeamId, userId, invitation.Role) { ActorName = user.Email };
         audit.Add(joined, AuditActions.InvitationAccepted, AuditTarget.Invitation(invitation.Id, invitation.Email),
             details: new { role = invitation.Role.ToWire() });

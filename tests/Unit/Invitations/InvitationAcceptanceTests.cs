@@ -132,10 +132,11 @@ public sealed class InvitationAcceptanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InvitationPage_SignedIn_JoinJoinsAndOpensTheTeam_ThenTheLinkIsUsed()
+    public async Task InvitationPage_SignedIn_JoinJoinsAndMakesItTheCurrentTeam_ThenTheLinkIsUsed()
     {
         var token = await InviteAsync("member@example.com", TeamRole.Viewer);
-        var userId = await UserAsync("member@example.com");
+        var other = await _portal.CreateTeamAsync("Other", ownerEmail: "member@example.com"); // their current team so far
+        var userId = other.OwnerId;
         var browser = await SignedInClient.CreateAsync(_portal, "member@example.com");
 
         var page = await browser.GetStringAsync($"/invitations/{token}");
@@ -146,6 +147,9 @@ public sealed class InvitationAcceptanceTests : IAsyncLifetime
         Assert.Equal("/", join.Headers.Location!.OriginalString);
         Assert.Equal(TeamRole.Viewer, (await _portal.WithAsync<TeamService, TeamActor?>(t => t.GetActorAsync(userId, _team.TeamId)))!.Role);
         Assert.Contains("has been used already", await browser.GetStringAsync($"/invitations/{token}"));
+        await using var scope = _portal.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.SingleAsync(u => u.Id == userId);
+        Assert.Equal(_team.TeamId, user.CurrentTeamId);
     }
 
     [Fact]
