@@ -4,6 +4,7 @@ using Dataraven.Core.Checks;
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
+using Dataraven.Core.Invitations;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.VaultConnections;
@@ -34,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
         services.AddMemoryCache();

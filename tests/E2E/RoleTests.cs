@@ -9,34 +9,42 @@ namespace Dataraven.Tests.E2E;
 public sealed class RoleTests(BrowserFixture browser) : BrowserTest(browser)
 {
     [Fact]
-    public Task OwnerAddsRegisteredViewer_ViewerSeesNoAdminEntries_AndAdminPagesAreNotAllowed() => WithPageAsync(async page =>
+    public Task OwnerInvitesViewer_ViewerRegistersFromTheLink_Joins_SeesNoAdminEntries_AndAdminPagesAreNotAllowed() => WithPageAsync(async page =>
     {
         var team = await Portal.CreateTeamAsync("Acme");
         const string viewer = "viewer@example.com";
 
-        // The Viewer signs up first and is in no team yet.
-        var start = await (await RegisterPage.OpenAsync(page)).RegisterAsync(viewer, TestPortal.Password);
-        await Expect(start.NoTeam).ToBeVisibleAsync();
-        var login = await start.SignOutAsync();
+        // Invite-only: nobody registers without an invitation.
+        await Expect((await RegisterPage.OpenAsync(page)).InviteOnly).ToContainTextAsync("Ask an Owner of your team for an invitation");
 
-        // The Owner adds them on the Members page.
-        await login.SignInAsync(team.OwnerEmail, TestPortal.Password);
+        // The Owner invites them on the Members page and copies the link.
+        await SignInAsync(page, team.OwnerEmail);
         var members = await MembersPage.OpenAsync(page);
         await Expect(members.Row(team.OwnerEmail)).ToContainTextAsync("You");
-        await members.AddMemberAsync(viewer);
-        await Expect(members.Row(viewer)).ToBeVisibleAsync();
-        await Expect(members.RoleOf(viewer)).ToHaveValueAsync(nameof(TeamRole.Viewer));
-        members = await MembersPage.OpenAsync(page);
-        await Expect(members.Row(viewer)).ToBeVisibleAsync();
+        var link = await members.InviteAsync(viewer);
+        await Expect(members.InvitationExpires).ToContainTextAsync("UTC");
+        await Expect(members.Pending(viewer)).ToBeVisibleAsync();
         await SaveScreenshotAsync(page, "members");
-        login = await members.SignOutAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await SaveScreenshotAsync(page, "members-390");
+        await page.SetViewportSizeAsync(1280, 800);
+        var login = await members.SignOutAsync();
 
-        var overview = await login.SignInAsync(viewer, TestPortal.Password);
+        // The Viewer opens the link, creates the account for the invited email, signs in and joins.
+        var invitation = await InvitationPage.OpenAsync(page, link);
+        await Expect(invitation.Summary).ToContainTextAsync("join Acme as Viewer");
+        await SaveScreenshotAsync(page, "invitation");
+        await invitation.RegisterAndSignInAsync(viewer, TestPortal.Password);
+        await SaveScreenshotAsync(page, "invitation-signed-in");
+        var overview = await invitation.JoinAsync();
         await Expect(overview.Heading).ToHaveTextAsync("Acme");
         await Expect(overview.NavLink("Overview")).ToBeVisibleAsync();
         await Expect(overview.NavLink("Plan")).ToBeVisibleAsync();
         await Expect(overview.NavLink("API keys")).ToHaveCountAsync(0);
         await Expect(overview.NavLink("Members")).ToHaveCountAsync(0);
+
+        // The link worked once.
+        await Expect((await InvitationPage.OpenAsync(page, link)).Closed).ToContainTextAsync("used already");
 
         var membersAsViewer = await MembersPage.OpenAsync(page);
         await Expect(membersAsViewer.NotAllowed).ToContainTextAsync("Managing members needs the Owner role");
@@ -48,15 +56,19 @@ public sealed class RoleTests(BrowserFixture browser) : BrowserTest(browser)
     });
 
     [Fact]
-    public Task AddMember_UnknownEmail_ShowsErrorAndAddsNobody() => WithPageAsync(async page =>
+    public Task Invite_AMember_ShowsError_AndRevoke_RemovesThePendingInvitation() => WithPageAsync(async page =>
     {
         var team = await Portal.CreateTeamAsync("Acme");
-        await (await LoginPage.OpenAsync(page)).SignInAsync(team.OwnerEmail, TestPortal.Password);
+        await SignInAsync(page, team.OwnerEmail);
         var members = await MembersPage.OpenAsync(page);
 
-        await members.AddMemberAsync("nobody@example.com");
+        await members.TryInviteAsync(team.OwnerEmail);
+        await Expect(members.InviteError).ToContainTextAsync("is already a member of this team");
 
-        await Expect(members.AddError).ToBeVisibleAsync();
-        await Expect(members.Row("nobody@example.com")).ToHaveCountAsync(0);
+        var link = await members.InviteAsync("later@example.com");
+        await members.RevokeAsync("later@example.com");
+        await Expect(members.Pending("later@example.com")).ToHaveCountAsync(0);
+        await members.SignOutAsync();
+        await Expect((await InvitationPage.OpenAsync(page, link)).Closed).ToContainTextAsync("revoked");
     });
 }

@@ -6,12 +6,12 @@ public static class AuditActions
     public const string TeamCreated = "team.created";
     public const string TierChanged = "tier.changed";
 
-    public const string MemberAdded = "member.added";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
 
     public const string InvitationCreated = "invitation.created";
     public const string InvitationRevoked = "invitation.revoked";
+    /// <summary>The invited person joined the team: how members are added.</summary>
     public const string InvitationAccepted = "invitation.accepted";
 
     public const string ApiKeyCreated = "api_key.created";

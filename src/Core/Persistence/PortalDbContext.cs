@@ -1,6 +1,7 @@
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Audit;
 using Dataraven.Core.Checks.Health;
+using Dataraven.Core.Invitations;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
@@ -30,6 +31,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<VaultConnection> VaultConnections => Set<VaultConnection>();
     public DbSet<Secret> Secrets => Set<Secret>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -75,6 +77,17 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.HasIndex(k => k.KeyId).IsUnique();
             e.HasIndex(k => k.TeamId);
             e.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Invitation>(e =>
+        {
+            e.ToTable("invitations");
+            e.Property(i => i.Email).HasMaxLength(256);
+            e.Property(i => i.EmailNormalized).HasMaxLength(256);
+            e.Property(i => i.TokenHash).HasMaxLength(32);
+            e.HasIndex(i => i.TokenHash).IsUnique();
+            e.HasIndex(i => new { i.TeamId, i.EmailNormalized });
+            e.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<VaultConnection>(e =>

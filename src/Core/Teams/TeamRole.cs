@@ -33,5 +33,15 @@ public static class TeamRoles
 
     public static bool CanManageMembers(this TeamRole role) => role == TeamRole.Owner;
 
+    /// <summary>See, send and revoke invitations at all (which roles: <see cref="CanInvite"/>).</summary>
+    public static bool CanInviteMembers(this TeamRole role) => role >= TeamRole.Admin;
+
+    /// <summary>An Owner invites any role; an Admin only roles below Admin.</summary>
+    public static bool CanInvite(this TeamRole role, TeamRole invited) =>
+        role == TeamRole.Owner || (role == TeamRole.Admin && invited < TeamRole.Admin);
+
+    /// <summary>The roles <paramref name="role"/> may invite, highest first.</summary>
+    public static IReadOnlyList<TeamRole> InvitableBy(TeamRole role) => All.Where(r => role.CanInvite(r)).ToList();
+
     public static bool CanChangeTier(this TeamRole role) => role == TeamRole.Owner;
 }

@@ -137,38 +137,6 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
             .ToListAsync(ct))
         .OrderByDescending(m => m.Role).ThenBy(m => m.Email, StringComparer.OrdinalIgnoreCase).ToList();
 
-    public async Task<Result<MemberView>> AddMemberAsync(TeamActor actor, string? email, TeamRole role, CancellationToken ct = default)
-    {
-        if (!actor.Role.CanManageMembers())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.MemberAdded, AuditTarget.Member(null, email?.Trim()),
-                new ForbiddenRoleProblem("manage members (Owners only)"), ct);
-        }
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            return ValidationProblem.For("email", "Enter the email of an existing user.");
-        }
-        var user = await users.FindByEmailAsync(email.Trim());
-        if (user is null)
-        {
-            return ValidationProblem.For("email",
-                "No user has this email. Ask them to create an account on the sign-in page first, then add them.");
-        }
-        if (await db.TeamMembers.AnyAsync(m => m.TeamId == actor.TeamId && m.UserId == user.Id, ct))
-        {
-            return ValidationProblem.For("email", "This user is already a member of the team.");
-        }
-        var member = new TeamMember { TeamId = actor.TeamId, UserId = user.Id, Role = role, CreatedAt = Clock.UtcNow(time) };
-        db.TeamMembers.Add(member);
-        if (user.CurrentTeamId is null)
-        {
-            user.CurrentTeamId = actor.TeamId;
-        }
-        audit.Add(actor, AuditActions.MemberAdded, AuditTarget.Member(user.Id, user.Email), details: new { role = role.ToWire() });
-        await db.SaveChangesAsync(ct);
-        return new MemberView(user.Id, user.Email!, role, member.CreatedAt);
-    }
-
     public Task<Result<Done>> ChangeRoleAsync(TeamActor actor, Guid userId, TeamRole role, CancellationToken ct = default) =>
         ChangeMemberAsync(actor, userId, role, ct);
 

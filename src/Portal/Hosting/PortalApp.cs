@@ -93,6 +93,7 @@ public static class PortalApp
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
         team.MapTeamEndpoints();
+        team.MapInvitationEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapAuditEndpoints();

@@ -21,12 +21,18 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual bool UsesProviderFakes => false;
 
+    /// <summary>Settings of this class's portal on top of the defaults.</summary>
+    protected virtual void Configure(TestPortalOptions options)
+    {
+    }
+
     /// <summary>Settings or servers of the test's own (e.g. a storage fake) before the portal starts.</summary>
     protected virtual Task ConfigureAsync(TestPortalOptions options) => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
         var options = new TestPortalOptions { Kestrel = true };
+        Configure(options);
         if (UsesProviderFakes)
         {
             _fakes = await ProviderFakes.StartAsync();

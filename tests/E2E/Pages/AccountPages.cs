@@ -69,10 +69,63 @@ public sealed class LoginPage(IPage page)
     }
 }
 
+/// <summary>/invitations/{token}: an invitation's link (a static page).</summary>
+public sealed class InvitationPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Summary => Page.GetByTestId(Selectors.Summary);
+
+    public ILocator Closed => Page.GetByTestId(Selectors.Closed);
+
+    public static async Task<InvitationPage> OpenAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        return new InvitationPage(page);
+    }
+
+    /// <summary>Not signed in: creates the account for the invited email, signs in, and comes back to this page.</summary>
+    public async Task RegisterAndSignInAsync(string email, string password)
+    {
+        var here = new Uri(Page.Url).AbsolutePath;
+        await Page.Locator(Selectors.Register).ClickAsync();
+        await Assertions.Expect(Page.GetByLabel(Selectors.Email)).ToHaveValueAsync(email);
+        await Page.GetByLabel(Selectors.Password, new() { Exact = true }).FillAsync(password);
+        await Page.GetByLabel(Selectors.ConfirmPassword).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.CreateAccount }).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        await new LoginPage(Page).SubmitAsync(email, password);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == here);
+    }
+
+    public async Task<OverviewPage> JoinAsync()
+    {
+        await Page.Locator(Selectors.Join).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
+    }
+
+    private static class Selectors
+    {
+        internal const string Summary = "invitation-summary";
+        internal const string Closed = "invitation-closed";
+        internal const string Register = "#register-to-join";
+        internal const string Join = "#join-team";
+        internal const string Email = "Email";
+        internal const string Password = "Password";
+        internal const string ConfirmPassword = "Confirm password";
+        internal const string CreateAccount = "Create account";
+    }
+}
+
 /// <summary>/account/register (a static form).</summary>
 public sealed class RegisterPage(IPage page)
 {
     public IPage Page { get; } = page;
+
+    public ILocator InviteOnly => Page.GetByTestId("invite-only");
 
     public static async Task<RegisterPage> OpenAsync(IPage page)
     {

@@ -31,7 +31,11 @@ public sealed class MembersPage(IPage page) : PortalPage(page)
 
     public ILocator RoleOf(string email) => Page.GetByLabel(Selectors.RoleOfPrefix + email);
 
-    public ILocator AddError => Page.GetByTestId(Selectors.AddError);
+    public ILocator InviteError => Page.GetByTestId(Selectors.InviteError);
+
+    public ILocator InvitationExpires => Page.GetByTestId(Selectors.InvitationExpires);
+
+    public ILocator Pending(string email) => Page.GetByTestId(Selectors.Pending).GetByRole(AriaRole.Row).Filter(new() { HasText = email });
 
     public static async Task<MembersPage> OpenAsync(IPage page)
     {
@@ -41,20 +45,44 @@ public sealed class MembersPage(IPage page) : PortalPage(page)
         return members;
     }
 
-    /// <summary>Adds an existing user with the form's default role (Viewer).</summary>
-    public async Task AddMemberAsync(string email)
+    /// <summary>Invites <paramref name="email"/> with the form's default role (Viewer); answers the link shown once.</summary>
+    public async Task<string> InviteAsync(string email)
     {
-        await Page.GetByLabel(Selectors.Email).FillAsync(email);
-        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Add }).ClickAsync();
+        await Page.GetByLabel(Selectors.Email, new() { Exact = true }).FillAsync(email);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Invite, Exact = true }).ClickAsync();
+        return await Page.Locator(Selectors.Link).InnerTextAsync();
+    }
+
+    /// <summary>Submits the invitation form, expecting it to be refused.</summary>
+    public async Task TryInviteAsync(string email)
+    {
+        await Page.GetByLabel(Selectors.Email, new() { Exact = true }).FillAsync(email);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Invite, Exact = true }).ClickAsync();
+    }
+
+    public async Task RevokeAsync(string email)
+    {
+        await Pending(email).GetByRole(AriaRole.Button, new() { Name = $"Revoke the invitation of {email}" }).ClickAsync();
+        await ConfirmAsync("Revoke");
+    }
+
+    /// <summary>Removes a member after confirming.</summary>
+    public async Task RemoveAsync(string email)
+    {
+        await Row(email).GetByRole(AriaRole.Button, new() { Name = $"Remove {email}" }).ClickAsync();
+        await ConfirmAsync("Remove");
     }
 
     private static class Selectors
     {
         internal const string Path = "/members";
         internal const string Grid = "members-grid";
-        internal const string Email = "Email of an existing user";
-        internal const string Add = "Add member";
-        internal const string AddError = "add-member-error";
+        internal const string Email = "Email";
+        internal const string Invite = "Invite";
+        internal const string InviteError = "invite-error";
+        internal const string Link = "#invitation-link";
+        internal const string InvitationExpires = "invitation-expires";
+        internal const string Pending = "pending-invitations";
         internal const string RoleOfPrefix = "Role of ";
     }
 }

@@ -9,7 +9,9 @@ public sealed class PasswordEchoTests : IAsyncLifetime
     private const string Typed = "Typed-Secret-Passw0rd";
     private TestPortal _portal = null!;
 
-    public async Task InitializeAsync() => _portal = await TestPortal.StartAsync();
+    // Open registration: the register form is under test, not invitations.
+    public async Task InitializeAsync() =>
+        _portal = await TestPortal.StartAsync(new TestPortalOptions { Settings = { ["Accounts:Registration"] = "open" } });
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
 

@@ -14,7 +14,8 @@ public sealed class SignInAbuseTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _portal = await TestPortal.StartAsync();
+        // Open registration: the register form's throttle and timing are under test, not invitations.
+        _portal = await TestPortal.StartAsync(new TestPortalOptions { Settings = { ["Accounts:Registration"] = "open" } });
         _team = await _portal.CreateTeamAsync("Acme");
     }
 

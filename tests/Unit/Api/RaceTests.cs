@@ -164,6 +164,7 @@ public abstract class RaceTests(ApiPortalFixture portal) : ApiTestBase(portal)
         var tally = new RaceTally(SignIn);
         var options = new TestPortalOptions();
         options.Settings["Accounts:AttemptsPerMinute"] = "1000"; // the race, not the throttle, is under test
+        options.Settings["Accounts:Registration"] = "open"; // registration without an invitation is under test
         await using var fresh = await TestPortal.StartAsync(options);
         await using (var setup = fresh.Services.CreateAsyncScope())
         {

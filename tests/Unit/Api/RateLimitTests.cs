@@ -17,6 +17,7 @@ public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var options = new TestPortalOptions();
         options.Settings["RateLimits:ApiPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options.Settings["RateLimits:InvitationAcceptPerMinute"] = PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _portal = await TestPortal.StartAsync(options);
     }
 
@@ -53,6 +54,23 @@ public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Same address, another key: its own budget.
         (await From("10.2.0.1", globex.OwnerKey).GetAsync($"/v1/teams/{globex.TeamId}/usage")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task InvitationLinks_CountedPerAddress_429AfterTheLimit()
+    {
+        // Guessing tokens from one address: the invitation page (policy "invitation-accept") refuses after the limit.
+        await _portal.CreateTeamAsync("Initech");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < Fired; i++)
+        {
+            statuses.Add((await From("10.4.0.1").GetAsync($"/invitations/guess-{i}")).StatusCode);
+        }
+        output.WriteLine($"invitation links, limit {PerMinute}/min: {Fired} requests, {statuses.Count(s => s == HttpStatusCode.TooManyRequests)} refused with 429");
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, PerMinute).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, Fired - PerMinute)), statuses);
+
+        // Another address has its own budget.
+        Assert.Equal(HttpStatusCode.OK, (await From("10.4.0.2").GetAsync("/invitations/guess-other")).StatusCode);
     }
 
     [Fact]

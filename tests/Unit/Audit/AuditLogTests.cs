@@ -80,8 +80,8 @@ public sealed class AuditLogTests(LocalApiPortal fixture, ITestOutputHelper outp
         var seeded = await AuditSeed.AddAsync(Portal.Services,
         [
             (AuditSeed.Actor(team), AuditActions.SecretDeleted, AuditTarget.Secret(gone, "Old")),
-            (AuditSeed.Actor(team), AuditActions.MemberAdded, AuditTarget.Member(team.OwnerId, team.OwnerEmail)),
-            (AuditSeed.Actor(team), AuditActions.MemberAdded, AuditTarget.Member(other.OwnerId, other.OwnerEmail)),
+            (AuditSeed.Actor(team), AuditActions.MemberRoleChanged, AuditTarget.Member(team.OwnerId, team.OwnerEmail)),
+            (AuditSeed.Actor(team), AuditActions.MemberRoleChanged, AuditTarget.Member(other.OwnerId, other.OwnerEmail)),
             (AuditSeed.Actor(team), AuditActions.TierChanged, AuditTarget.Team(team.TeamId, "Acme")),
         ]);
 

@@ -1,3 +1,4 @@
+using Dataraven.Core.Invitations;
 using System.Net;
 using System.Security.Claims;
 using Bunit;
@@ -97,14 +98,19 @@ public sealed class UiAuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MembersPage_AddChangeRemove()
+    public async Task MembersPage_InviteChangeRemove()
     {
         var email = $"new-{Guid.NewGuid():N}@example.com";
         var user = (await _portal.WithAsync<TeamService, Result<PortalUser>>(t => t.FindOrCreateUserAsync(email, TestPortal.Password))).Value!;
 
-        var added = await UiCallAsync<TeamService, MemberView>(t => t.AddMemberAsync(Actor, email, TeamRole.Viewer));
-        added.AssertIs(AuditActions.MemberAdded, "succeeded", "member", user.Id);
-        Assert.Equal((email, """{"role":"viewer"}"""), (added.TargetName, added.Details));
+        var invited = await UiCallAsync<InvitationService, InvitationCreated>(i => i.CreateAsync(Actor, email, "viewer"));
+        invited.AssertIs(AuditActions.InvitationCreated, "succeeded", "invitation");
+        Assert.Equal((email, """{"role":"viewer"}"""), (invited.TargetName, invited.Details));
+        await _portal.WithAsync<InvitationService, Result<Membership>>(async i =>
+        {
+            var token = (await i.CreateAsync(Actor, email, "viewer")).Value!.Token;
+            return await i.AcceptAsync(token, user.Id);
+        });
 
         var changed = await UiCallAsync<TeamService, Done>(t => t.ChangeRoleAsync(Actor, user.Id, TeamRole.Admin));
         changed.AssertIs(AuditActions.MemberRoleChanged, "succeeded", "member", user.Id);
@@ -201,6 +207,7 @@ public sealed class UiAuditTests : IAsyncLifetime
         ctx.Services.AddMudServices();
         ctx.Services.AddScoped(_ => _portal.Services.CreateScope());
         ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<TeamService>());
+        ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<InvitationService>());
         var dialogs = ctx.Render<MudDialogProvider>();
         var page = ctx.Render<CascadingValue<PortalContext>>(p => p.Add(c => c.Value, _owner).AddChildContent<Members>());
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Dataraven.Core.ApiKeys;
+using Dataraven.Core.Invitations;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -128,7 +129,10 @@ public sealed class TestPortal : IAsyncDisposable
         await using var scope = Services.CreateAsyncScope();
         var teams = scope.ServiceProvider.GetRequiredService<TeamService>();
         var user = (await teams.FindOrCreateUserAsync(email, Password)).Value!;
-        var added = await teams.AddMemberAsync(new TeamActor(team.TeamId, team.OwnerId, TeamRole.Owner), email, role);
+        // Members join the way people do: an Owner's invitation, accepted by the invited account.
+        var invitations = scope.ServiceProvider.GetRequiredService<InvitationService>();
+        var invited = await invitations.CreateAsync(new TeamActor(team.TeamId, team.OwnerId, TeamRole.Owner), email, role.ToWire());
+        var added = invited.IsSuccess ? await invitations.AcceptAsync(invited.Value!.Token, user.Id) : invited.Problem!;
         if (!added.IsSuccess)
         {
             throw new InvalidOperationException(added.Problem!.Message);

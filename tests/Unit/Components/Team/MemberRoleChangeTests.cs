@@ -30,6 +30,7 @@ public sealed class MemberRoleChangeTests : IAsyncLifetime
         // The page opens a DI scope per action; each such scope borrows a scope of the real portal for its services.
         _ctx.Services.AddScoped(_ => _portal.Services.CreateScope());
         _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<TeamService>());
+        _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Invitations.InvitationService>());
     }
 
     public async Task DisposeAsync()
