@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TierLimits>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
         services.AddMemoryCache();
