@@ -76,7 +76,6 @@ static async Task<int> Circuits(string url, int n, string heapUrl, (string Email
         await signIn.FillAsync("#password", l.Password);
         await signIn.Locator("#sign-in").ClickAsync();
         await signIn.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        await signIn.WaitForSelectorAsync("[data-interactive='true']");
     }
     // The first circuit warms the app (JIT, caches) and stays open, so the difference counts circuits only.
     await OpenAsync(context, url);
@@ -98,7 +97,16 @@ static async Task OpenAsync(IBrowserContext context, string url)
 {
     var page = await context.NewPageAsync();
     await page.GotoAsync(url);
-    await page.WaitForSelectorAsync("[data-interactive='true']", new() { Timeout = 60_000 });
+    try
+    {
+        await page.WaitForSelectorAsync("[data-interactive='true']", new() { Timeout = 60_000 });
+    }
+    catch (TimeoutException)
+    {
+        var shot = Path.Combine(Path.GetTempPath(), $"bench-circuit-{Guid.NewGuid():N}.png");
+        await page.ScreenshotAsync(new() { Path = shot });
+        throw new TimeoutException($"{page.Url} did not become interactive (screenshot {shot})");
+    }
 }
 
 static async Task<int> Start(string url, string[] command)
