@@ -136,9 +136,9 @@ static async Task<int> Start(string url, string[] command)
                     return 0;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the timeout.
             }
             await Task.Delay(5);
         }
