@@ -36,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<InvitationService>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
         services.AddMemoryCache();

@@ -13,7 +13,7 @@ public sealed record ApiKeyView(Guid Id, string Name, TeamRole Role, DateTime Cr
 /// <summary>The only place the plaintext key exists: the answer to its creation.</summary>
 public sealed record ApiKeyCreated(ApiKeyView Key, string Plaintext);
 
-public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTrail audit)
+public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTrail audit, ApiKeyCache cache)
 {
     public const string Prefix = "dr_";
 
@@ -87,6 +87,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
         db.ApiKeys.Remove(key);
         audit.Add(actor, AuditActions.ApiKeyDeleted, AuditTarget.ApiKey(key.Id, key.Name));
         await db.SaveChangesAsync(ct);
+        cache.Forget(key.KeyId);
         return Done.Instance;
     }
 
@@ -108,14 +109,17 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
         }
         var keyId = rest[..separator];
         var secret = rest[(separator + 1)..];
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.KeyId == keyId, ct);
-        if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret)))
+        if (!cache.TryGet(keyId, out var key))
         {
-            return null;
+            var generation = cache.Generation;
+            key = await LoadAsync(keyId, ct);
+            if (key is null)
+            {
+                return null;
+            }
+            cache.Set(keyId, key, generation);
         }
-        var creatorRole = await db.TeamMembers.Where(m => m.TeamId == key.TeamId && m.UserId == key.CreatedBy)
-            .Select(m => (TeamRole?)m.Role).SingleOrDefaultAsync(ct);
-        if (creatorRole is null)
+        if (!CryptographicOperations.FixedTimeEquals(key!.SecretHash, Hash(secret)))
         {
             return null;
         }
@@ -123,11 +127,18 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
         if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             key.LastUsedAt = now;
-            await db.SaveChangesAsync(ct);
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
         }
-        var role = key.Role < creatorRole.Value ? key.Role : creatorRole.Value;
+        var role = key.Role < key.CreatorRole ? key.Role : key.CreatorRole;
         return new TeamActor(key.TeamId, key.CreatedBy, role, key.Id) { ActorName = key.Name };
     }
+
+    /// <summary>The key and its creator's role in one query; null when either is gone (a creator who left the team).</summary>
+    private Task<ApiKeyCache.Entry?> LoadAsync(string keyId, CancellationToken ct) =>
+        db.ApiKeys.AsNoTracking().Where(k => k.KeyId == keyId)
+            .SelectMany(k => db.TeamMembers.Where(m => m.TeamId == k.TeamId && m.UserId == k.CreatedBy),
+                (k, m) => new ApiKeyCache.Entry(k.Id, k.TeamId, k.CreatedBy, k.Role, k.SecretHash, m.Role, k.Name) { LastUsedAt = k.LastUsedAt })
+            .SingleOrDefaultAsync(ct);
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 

@@ -1,4 +1,5 @@
 using Dataraven.Core.Audit;
+using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Tiers;
@@ -12,7 +13,7 @@ public sealed record Membership(Guid TeamId, string TeamName, string Tier, TeamR
 public sealed record MemberView(Guid UserId, string Email, TeamRole Role, DateTime AddedAt);
 
 /// <summary>Teams, their members and roles. Membership changes are Owner-only; a team never loses its last Owner.</summary>
-public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit)
+public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit, ApiKeyCache apiKeys)
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
 
@@ -178,6 +179,8 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // The member's keys act with at most the member's role.
+        apiKeys.ForgetTeam(actor.TeamId);
         return Done.Instance;
     }
 }

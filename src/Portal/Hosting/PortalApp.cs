@@ -107,7 +107,9 @@ public static class PortalApp
     public static async Task MigrateAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().MigrateAsync(ct);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await db.MigrateAsync(ct);
+        await db.UseWriteAheadLogAsync(ct);
     }
 
     /// <summary>The repo-root appsettings.json, below environment variables and the command line.</summary>
@@ -139,7 +141,8 @@ public sealed class FirstRunRedirect(RequestDelegate next)
 {
     private volatile bool _hasUsers;
 
-    public async Task InvokeAsync(HttpContext context, TeamService teams)
+    // TeamService is resolved only while no user exists: an InvokeAsync parameter would build it (and a DbContext) for every request.
+    public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
         if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") &&
@@ -147,7 +150,7 @@ public sealed class FirstRunRedirect(RequestDelegate next)
             !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments(PortalOpenApi.ReferencePath) &&
             !Path.HasExtension(path.Value))
         {
-            _hasUsers = await teams.AnyUserExistsAsync(context.RequestAborted);
+            _hasUsers = await context.RequestServices.GetRequiredService<TeamService>().AnyUserExistsAsync(context.RequestAborted);
             if (!_hasUsers)
             {
                 context.Response.Redirect("/setup");
