@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
@@ -58,7 +57,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
             Name = name,
             Role = role,
             KeyId = keyId,
-            SecretHash = Hash(secret),
+            SecretHash = ShownOnceTokens.Hash(secret),
             CreatedBy = actor.UserId,
             CreatedAt = Clock.UtcNow(time),
         };
@@ -119,7 +118,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
             }
             cache.Set(keyId, key, generation);
         }
-        if (!CryptographicOperations.FixedTimeEquals(key!.SecretHash, Hash(secret)))
+        if (!CryptographicOperations.FixedTimeEquals(key!.SecretHash, ShownOnceTokens.Hash(secret)))
         {
             return null;
         }
@@ -140,7 +139,6 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
                 (k, m) => new ApiKeyCache.Entry(k.Id, k.TeamId, k.CreatedBy, k.Role, k.SecretHash, m.Role, k.Name) { LastUsedAt = k.LastUsedAt })
             .SingleOrDefaultAsync(ct);
 
-    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     private static ApiKeyView ToView(ApiKey k) => new(k.Id, k.Name, k.Role, k.CreatedAt, k.CreatedBy, k.LastUsedAt);
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Dataraven.Core.Audit;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
@@ -89,7 +88,7 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
             Email = email,
             EmailNormalized = normalized,
             Role = invitedRole,
-            TokenHash = Hash(token),
+            TokenHash = ShownOnceTokens.Hash(token),
             CreatedAt = now,
             CreatedBy = actor.UserId,
             ExpiresAt = now + Lifetime,
@@ -189,7 +188,7 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         {
             return null;
         }
-        var hash = Hash(token);
+        var hash = ShownOnceTokens.Hash(token);
         return await db.Invitations.SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
     }
 
@@ -215,7 +214,6 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
     // The token has 256 bits of entropy, so a plain hash is enough (as for API keys).
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private static InvitationView ToView(Invitation i) => new(i.Id, i.Email, i.Role, i.ExpiresAt, i.CreatedAt, i.CreatedBy);
 }
