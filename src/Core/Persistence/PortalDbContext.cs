@@ -43,6 +43,9 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     /// <summary>Applies pending migrations; on PostgreSQL one instance at a time (see the override).</summary>
     public virtual Task MigrateAsync(CancellationToken ct = default) => Database.MigrateAsync(ct);
 
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(TeamDataVersions.Instance);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Also applies to DateTime? properties.
