@@ -38,9 +38,9 @@ public static class VaultConnectionEndpoints
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        group.MapGet("/", (HttpContext http, VaultConnectionService service, TeamListCache lists, CancellationToken ct) =>
+        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
                 lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
-                    ((await service.ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
+                    ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
             .Produces<List<VaultConnectionResponse>>()
             .WithSummary("List the team's vault connections");
 
