@@ -61,6 +61,8 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.ToTable("teams");
             e.Property(t => t.Name).HasMaxLength(255);
             e.Property(t => t.Tier).HasMaxLength(32);
+            // Teams that existed before the column share the empty version until their first change; new teams too.
+            e.Property(t => t.DataVersion).HasDefaultValue(Guid.Empty);
         });
 
         builder.Entity<TeamMember>(e =>
