@@ -43,6 +43,9 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     /// <summary>Applies pending migrations; on PostgreSQL one instance at a time (see the override).</summary>
     public virtual Task MigrateAsync(CancellationToken ct = default) => Database.MigrateAsync(ct);
 
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(TeamDataVersions.Instance);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Also applies to DateTime? properties.
@@ -58,6 +61,8 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.ToTable("teams");
             e.Property(t => t.Name).HasMaxLength(255);
             e.Property(t => t.Tier).HasMaxLength(32);
+            // Teams that existed before the column share the empty version until their first change; new teams too.
+            e.Property(t => t.DataVersion).HasDefaultValue(Guid.Empty);
         });
 
         builder.Entity<TeamMember>(e =>

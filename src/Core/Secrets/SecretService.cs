@@ -63,12 +63,8 @@ public sealed class SecretService(
         {
             return validation.ToValidationProblem();
         }
+        // The name is checked once, inside the create's transaction (the guard below).
         var name = request.Name!.Trim();
-        if (await db.Secrets.NameTakenAsync(actor.TeamId, name, null, ct))
-        {
-            return new NameConflictProblem(name);
-        }
-
         var authMethod = SecretCatalog.FindAuthMethod(request.SecretType, request.AuthMethod)!;
         var now = Clock.UtcNow(time);
         var secret = new Secret

@@ -8,6 +8,12 @@ public sealed class Team
     public required string Name { get; set; }
     public required string Tier { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Changes, in the same transaction, whenever one of the team's secrets or vault connections is added, changed or
+    /// deleted (<see cref="Persistence.TeamDataVersions"/>): what a cached list of them was built from.
+    /// </summary>
+    public Guid DataVersion { get; set; }
 }
 
 public sealed class TeamMember

@@ -30,10 +30,16 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTr
 {
     public async Task<UsageReport> GetUsageAsync(Guid teamId, CancellationToken ct = default)
     {
-        var tier = await db.Teams.Where(t => t.Id == teamId).Select(t => t.Tier).SingleAsync(ct);
-        var connections = await db.VaultConnections.CountAsync(v => v.TeamId == teamId, ct);
-        var secrets = await db.Secrets.CountAsync(s => s.TeamId == teamId, ct);
-        return new UsageReport(TierPlans.Get(tier), connections, secrets);
+        // One statement: it runs inside every limit-checked create.
+        var usage = await db.Teams.Where(t => t.Id == teamId)
+            .Select(t => new
+            {
+                t.Tier,
+                Connections = db.VaultConnections.Count(v => v.TeamId == teamId),
+                Secrets = db.Secrets.Count(s => s.TeamId == teamId),
+            })
+            .SingleAsync(ct);
+        return new UsageReport(TierPlans.Get(usage.Tier), usage.Connections, usage.Secrets);
     }
 
     public async Task<LimitStatus> CheckAsync(Guid teamId, LimitedResource resource, CancellationToken ct = default) =>
@@ -49,22 +55,32 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTr
     {
         using var teamLock = await locks.AcquireAsync(teamId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.LockTeamForWriteAsync(teamId, ct);
-        var status = await CheckAsync(teamId, resource, ct);
-        if (!status.CanCreateOne)
+        // Any failure rolls the whole transaction back, so a savepoint around the save (two more statements) buys nothing.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
         {
-            return status.ToProblem();
+            await db.LockTeamForWriteAsync(teamId, ct);
+            var status = await CheckAsync(teamId, resource, ct);
+            if (!status.CanCreateOne)
+            {
+                return status.ToProblem();
+            }
+            var result = await create(ct);
+            if (result.IsSuccess)
+            {
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+            return result;
         }
-        var result = await create(ct);
-        if (result.IsSuccess)
+        finally
         {
-            await tx.CommitAsync(ct);
+            db.Database.AutoSavepointsEnabled = savepoints;
         }
-        else
-        {
-            await tx.RollbackAsync(ct);
-        }
-        return result;
     }
 
     public async Task<Result<UsageReport>> ChangeTierAsync(TeamActor actor, string? tier, CancellationToken ct = default)

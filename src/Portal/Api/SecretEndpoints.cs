@@ -47,8 +47,14 @@ public static class SecretEndpoints
                 ApiErrors.ProviderUnreachable)
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
-        group.MapGet("/", async (HttpContext http, SecretService service, CancellationToken ct) =>
-                ApiProblems.Ok((await service.ListAsync(http.Actor(), ct)).Select(s => SecretResponse.From(s, Now(http))).ToList()))
+        // The service (and its DbContext) is resolved only when the cache has no answer.
+        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
+                lists.ServeAsync(http, TeamListCache.Secrets, async now =>
+                {
+                    var secrets = await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct);
+                    return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
+                        secrets.Select(s => HealthView.StatusChangesAt(s.Secret.Health, now)).Min());
+                }, ct))
             .Produces<List<SecretResponse>>()
             .WithSummary("List the team's secrets");
 

@@ -38,8 +38,9 @@ public static class VaultConnectionEndpoints
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        group.MapGet("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
-                ApiProblems.Ok((await service.ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList()))
+        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
+                lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
+                    ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
             .Produces<List<VaultConnectionResponse>>()
             .WithSummary("List the team's vault connections");
 

@@ -48,6 +48,7 @@ public static class PortalApp
         builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft);
         builder.Services.AddScoped<PortalSession>();
         builder.Services.AddScoped<ClientAddress>();
+        builder.Services.AddSingleton<TeamListCache>();
         builder.Services.AddPortalOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddDataProtection()

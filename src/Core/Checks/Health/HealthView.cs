@@ -25,6 +25,12 @@ public sealed record HealthView(CheckStatus Status, DateTime? CheckedAt, DateTim
         return new HealthView(status, health.CheckedAt, health.ExpiresAt, warning);
     }
 
+    /// <summary>
+    /// When what <see cref="Of"/> gives for <paramref name="health"/> next changes by time alone (its status turns
+    /// expired), or null when it will not.
+    /// </summary>
+    public static DateTime? StatusChangesAt(SecretHealth health, DateTime now) => health.ExpiresAt > now ? health.ExpiresAt : null;
+
     /// <summary>A failing check, or a credential that expires within a week.</summary>
     public bool NeedsAttention => IsFailure(Status) || Warning >= ExpiryWarning.Within7Days;
 
