@@ -47,7 +47,7 @@ public sealed class RoleTests(BrowserFixture browser) : BrowserTest(browser)
         await Expect((await InvitationPage.OpenAsync(page, link)).Closed).ToContainTextAsync("used already");
 
         var membersAsViewer = await MembersPage.OpenAsync(page);
-        await Expect(membersAsViewer.NotAllowed).ToContainTextAsync("Managing members needs the Owner role");
+        await Expect(membersAsViewer.NotAllowed).ToContainTextAsync("Managing members needs the Admin role");
         await Expect(membersAsViewer.Grid).ToHaveCountAsync(0);
 
         var keysAsViewer = await ApiKeysPage.OpenAsync(page);

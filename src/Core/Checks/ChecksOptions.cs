@@ -5,8 +5,11 @@ public sealed class ChecksOptions
 {
     public const string SectionName = "Checks";
 
-    /// <summary><c>Checks:IntervalMinutes</c>: how often the scheduler re-checks everything (default 360).</summary>
+    /// <summary><c>Checks:IntervalMinutes</c>: a check older than this is due again (default 360).</summary>
     public int IntervalMinutes { get; set; } = 360;
+
+    /// <summary><c>Checks:SchedulerEnabled</c>: whether the background service runs scheduled passes (default true; tests turn it off and drive passes themselves).</summary>
+    public bool SchedulerEnabled { get; set; } = true;
 
     /// <summary><c>Checks:Concurrency</c>: scheduled checks running at once (default 4).</summary>
     public int Concurrency { get; set; } = 4;

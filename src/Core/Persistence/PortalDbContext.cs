@@ -103,6 +103,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Property(v => v.Description).HasMaxLength(2000);
             e.Property(v => v.VaultType).HasConversion<string>().HasMaxLength(32);
             e.Property(v => v.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(v => v.FailureClass).HasConversion<string>().HasMaxLength(32);
             e.HasIndex(v => new { v.TeamId, v.NameNormalized }).IsUnique();
             e.HasOne<Team>().WithMany().HasForeignKey(v => v.TeamId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -1,4 +1,5 @@
 using Dataraven.Core.Common;
+using Dataraven.Core.VaultProviders;
 
 namespace Dataraven.Core.VaultConnections;
 
@@ -27,6 +28,13 @@ public sealed class VaultConnection : INamedTeamRecord
     public VaultConnectionStatus Status { get; set; }
     public DateTime? LastVerifiedAt { get; set; }
     public string? LastVerificationError { get; set; }
+
+    /// <summary>
+    /// While failing, why: the provider refused the credentials (<see cref="ProviderOutcome.Rejected"/>) or could not be
+    /// reached (<see cref="ProviderOutcome.Unreachable"/>), so the list says what to fix after a reload. Null otherwise,
+    /// and for connections that failed before this was recorded.
+    /// </summary>
+    public ProviderOutcome? FailureClass { get; set; }
 
     public Guid CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }

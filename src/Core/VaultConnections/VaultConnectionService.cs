@@ -207,6 +207,7 @@ public sealed class VaultConnectionService(
         connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = check.Ok ? null : check.Message ?? DefaultMessage(check.Outcome);
+        connection.FailureClass = check.Ok ? null : check.Outcome;
         // The check is recorded either way: a failing one as a failed verification, with the provider's outcome as its code.
         audit.Add(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
             check.Ok ? AuditOutcome.Succeeded : AuditOutcome.Failed,
@@ -247,6 +248,7 @@ public sealed class VaultConnectionService(
         connection.Status = VaultConnectionStatus.Verified;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
+        connection.FailureClass = null;
         connection.UpdatedAt = now;
         audit.Add(actor, AuditActions.VaultConnectionRotated, rotated, details: new { credential_fields = credentials.Keys.ToArray() });
         if (await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, Conflicts(connection), ct) is { } lostRace)

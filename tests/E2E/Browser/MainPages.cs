@@ -12,6 +12,7 @@ public static class MainPages
         new("vault-connection-wizard", "/vault-connections/new", true),
         new("secrets", "/secrets", true),
         new("secret-editor", "/secrets/new", true),
+        new("activity", "/activity", true),
         new("api-keys", "/api-keys", true),
         new("members", "/members", true),
         new("plan", "/plan", true),

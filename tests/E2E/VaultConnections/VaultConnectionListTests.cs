@@ -72,6 +72,10 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         await Expect(list.Action("Delete", "Infisical prod")).ToBeVisibleAsync();
         list = await VaultConnectionsPage.OpenAsync(page);
         await Expect(list.StatusOf("Doppler backend")).ToHaveAttributeAsync("data-status", "failing");
+        // Why it fails survives the reload: the class is stored with the status.
+        await Expect(list.StatusOf("Doppler backend")).ToHaveAttributeAsync("data-outcome", "rejected");
+        await Expect(list.StatusOf("Doppler backend")).ToContainTextAsync("Failing: Doppler refused the credentials");
+        await Expect(list.Row("Infisical prod")).ToContainTextAsync("environment prod, path /");
         await SaveScreenshotAsync(page, "vault-connections-filled");
         await page.SetViewportSizeAsync(390, 844);
         list = await VaultConnectionsPage.OpenAsync(page);

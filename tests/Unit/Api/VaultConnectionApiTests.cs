@@ -1,5 +1,9 @@
 using System.Net;
 using Dataraven.Core.CredentialStore;
+using Dataraven.Core.Persistence;
+using Dataraven.Core.VaultConnections;
+using Dataraven.Core.VaultProviders;
+using Microsoft.EntityFrameworkCore;
 using Dataraven.Core.Teams;
 using Dataraven.Tests.Fakes;
 using Dataraven.Tests.Infrastructure;
@@ -178,6 +182,34 @@ public abstract class VaultConnectionApiTests(ApiPortalFixture portal) : ApiTest
         Assert.Equal("failing", (string?)after["status"]);
         Assert.Equal((string?)verify["error"], (string?)after["last_verification_error"]);
         Assert.DoesNotContain(token, after.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Verify_RecordsWhyTheConnectionFails_RejectedOrUnreachable_UntilItWorksAgain()
+    {
+        var token = $"dp.st.prd.class{Guid.NewGuid():N}";
+        Fakes.Doppler.AcceptToken(token, ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig);
+        var body = ProviderFakes.ValidBody("doppler", "failure class");
+        body["access_token"] = token;
+        var id = Guid.Parse((string)(await (await Owner().PostJsonAsync(Url(Acme, "/vault-connections"), body)).AssertStatusAsync(HttpStatusCode.Created))["id"]!);
+        async Task<(string? Status, ProviderOutcome? Class)> VerifyAsync()
+        {
+            await (await Owner().PostAsync(Url(Acme, $"/vault-connections/{id}/verify"), null)).AssertStatusAsync(HttpStatusCode.OK);
+            var wire = await (await Owner().GetAsync(Url(Acme, $"/vault-connections/{id}"))).ReadJsonAsync();
+            var stored = await Portal.WithAsync<PortalDbContext, VaultConnection>(db => db.VaultConnections.AsNoTracking().SingleAsync(c => c.Id == id));
+            Assert.Equal(wire["last_verification_error"]?.GetValue<string>(), stored.LastVerificationError);
+            return ((string?)wire["status"], stored.FailureClass);
+        }
+
+        Fakes.Doppler.FailNext(20, FakeFailure.ServiceUnavailable);
+        Assert.Equal(("failing", ProviderOutcome.Unreachable), await VerifyAsync());
+        Fakes.Doppler.Reset();
+        Fakes.Doppler.ForbidToken(token);
+        Assert.Equal(("failing", ProviderOutcome.Rejected), await VerifyAsync());
+        var rotatedToken = $"dp.st.prd.rotated{Guid.NewGuid():N}";
+        Fakes.Doppler.AcceptToken(rotatedToken, ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig);
+        await (await Owner().PostRawAsync(Url(Acme, $"/vault-connections/{id}/rotate"), $$"""{"access_token":"{{rotatedToken}}"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(("verified", (ProviderOutcome?)null), await VerifyAsync());
     }
 
     [Theory]

@@ -10,10 +10,14 @@ using Dataraven.Tests.Fakes;
 using Dataraven.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dataraven.Tests.Unit.Checks;
 
-/// <summary>One scheduled pass, driven directly, on the real checker: B2 keys direct and behind the Doppler and op fakes.</summary>
+/// <summary>
+/// One scheduled pass, driven directly, on the real checker: B2 keys direct and behind the Doppler and op fakes. The
+/// interval is one pass period, so one pass takes everything that is due.
+/// </summary>
 public sealed class CheckSchedulerTests : IAsyncLifetime
 {
     private const string KeyId = "0051234567890ab0000000055";
@@ -22,6 +26,7 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
     private const int Concurrency = 2;
 
     private readonly InFlight _inFlight = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private ProviderFakes _fakes = null!;
     private FakeB2Server _b2 = null!;
     private TestPortal _portal = null!;
@@ -38,11 +43,13 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         _fakes.Configure(options);
         options.Settings["Storage:B2:BaseUrl"] = _b2.BaseUrl;
         options.Settings["Checks:Concurrency"] = Concurrency.ToString();
+        options.Settings["Checks:IntervalMinutes"] = "1";
         // Room for one 1Password secret (two reads) of the two this pass would check.
         options.Settings["Checks:OnePasswordReadsPerHour"] = "3";
         options.Services = services =>
         {
             services.AddSingleton(_inFlight);
+            services.AddSingleton<TimeProvider>(_clock);
             services.AddScoped<SecretChecker>();
             services.AddScoped<ISecretChecker, CountingChecker>();
         };
@@ -79,6 +86,8 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         _fakes.Doppler.ForbidToken(ProviderFakes.DopplerToken);
         _fakes.Doppler.SetSecrets(ProviderFakes.DopplerProject, ProviderFakes.DopplerConfig, new Dictionary<string, string>());
 
+        // The connections were verified when saved: they are due again one interval later.
+        _clock.Advance(CheckScheduler.PassPeriod);
         var pass = await _portal.Services.GetRequiredService<CheckScheduler>().RunOnceAsync();
 
         Assert.Equal(new CheckPass(ConnectionsChecked: 2, SecretsChecked: 7, Failing: 3, Deferred: 1, Errors: 0), pass);

@@ -119,7 +119,7 @@ public class VaultProviderCatalogTests
     {
         var settings = new VaultConnectionSettings("backend", "prd", Guid.Empty.ToString(), "prod", "/storage");
 
-        Assert.Equal([null, "backend / prd", "prod /storage"], VaultProviderCatalog.All.Select(p => p.SettingsSummary?.Invoke(settings)));
+        Assert.Equal([null, "backend / prd", "environment prod, path /storage"], VaultProviderCatalog.All.Select(p => p.SettingsSummary?.Invoke(settings)));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
@@ -12,12 +13,17 @@ namespace Dataraven.Core.Checks.Health;
 /// <summary>What one scheduled pass did.</summary>
 /// <param name="Deferred">Secrets left for a later pass because their 1Password connection's hourly read budget is spent.</param>
 /// <param name="Errors">Checks that threw (logged); the others ran regardless.</param>
-public sealed record CheckPass(int ConnectionsChecked, int SecretsChecked, int Failing, int Deferred, int Errors);
+public sealed record CheckPass(int ConnectionsChecked, int SecretsChecked, int Failing, int Deferred, int Errors)
+{
+    public int Checked => ConnectionsChecked + SecretsChecked;
+}
 
 /// <summary>
-/// Re-checks every vault connection (the verify path) and every secret every <c>Checks:IntervalMinutes</c>, at most
-/// <c>Checks:Concurrency</c> at a time, as the system actor. A secret whose 1Password connection lacks the reads it needs
-/// in this hour's budget is deferred rather than recorded as rate limited.
+/// Every <see cref="PassPeriod"/>, re-checks the vault connections (the verify path) and secrets whose last check is
+/// older than <c>Checks:IntervalMinutes</c> (never checked = due), oldest first, at most <c>Checks:Concurrency</c> at a
+/// time, as the system actor. A pass takes only its share of what is due (<see cref="BatchSize"/>), so a restart after a
+/// long stop works through the backlog over the following minutes instead of firing everything at once. A secret whose
+/// 1Password connection lacks the reads it needs in this hour's budget is deferred rather than recorded as rate limited.
 /// </summary>
 public sealed class CheckScheduler(
     IServiceScopeFactory scopes,
@@ -26,18 +32,31 @@ public sealed class CheckScheduler(
     TimeProvider time,
     ILogger<CheckScheduler> logger) : BackgroundService
 {
+    public static readonly TimeSpan PassPeriod = TimeSpan.FromMinutes(1);
+
     private enum Outcome { Ok, Failing, Deferred, Error }
 
-    private sealed record Job(Guid TeamId, Guid Id, bool IsConnection, Func<IServiceProvider, CancellationToken, Task<Outcome>> Run);
+    private sealed record Due(Guid TeamId, Guid Id, bool IsConnection, DateTime? LastCheckedAt, Guid? OnePasswordConnection, int Reads);
+
+    private sealed record Job(Due Item, Func<IServiceProvider, CancellationToken, Task<Outcome>> Run);
 
     private TimeSpan Interval => TimeSpan.FromMinutes(Math.Clamp(options.Value.IntervalMinutes, 1, 7 * 24 * 60));
 
     private int Concurrency => Math.Clamp(options.Value.Concurrency, 1, 64);
 
+    /// <summary>
+    /// The checks one pass may start: the share that re-checks <paramref name="total"/> objects once per interval,
+    /// never less than the concurrency (so a pass keeps every slot busy).
+    /// </summary>
+    public int BatchSize(int total) => Math.Max(Concurrency, (int)Math.Ceiling(total * (PassPeriod / Interval)));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The first pass waits one interval: a restart must not re-check everything (and spend 1Password reads) at once.
-        using var timer = new PeriodicTimer(Interval, time);
+        if (!options.Value.SchedulerEnabled)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(PassPeriod, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -46,7 +65,7 @@ public sealed class CheckScheduler(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "A scheduled check pass failed; the next one runs in {Interval}", Interval);
+                logger.LogError(e, "A scheduled check pass failed; the next one runs in {Period}", PassPeriod);
             }
         }
     }
@@ -60,46 +79,69 @@ public sealed class CheckScheduler(
             async (i, token) => outcomes[i] = await RunAsync(jobs[i], token));
 
         var pass = new CheckPass(
-            jobs.Where((j, i) => j.IsConnection && outcomes[i] is Outcome.Ok or Outcome.Failing).Count(),
-            jobs.Where((j, i) => !j.IsConnection && outcomes[i] is Outcome.Ok or Outcome.Failing).Count(),
+            jobs.Where((j, i) => j.Item.IsConnection && outcomes[i] is Outcome.Ok or Outcome.Failing).Count(),
+            jobs.Where((j, i) => !j.Item.IsConnection && outcomes[i] is Outcome.Ok or Outcome.Failing).Count(),
             outcomes.Count(o => o == Outcome.Failing),
             outcomes.Count(o => o == Outcome.Deferred),
             outcomes.Count(o => o == Outcome.Error));
-        logger.LogInformation("Scheduled checks: {Connections} vault connections and {Secrets} secrets checked, {Failing} failing, {Deferred} deferred, {Errors} errors",
+        // A pass runs every minute: only one that did something is worth a line at Information.
+        logger.Log(jobs.Count > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Scheduled checks: {Connections} vault connections and {Secrets} secrets checked, {Failing} failing, {Deferred} deferred, {Errors} errors",
             pass.ConnectionsChecked, pass.SecretsChecked, pass.Failing, pass.Deferred, pass.Errors);
         return pass;
     }
 
     /// <summary>
-    /// Every connection, then every secret. 1Password reads are counted while planning, so the secrets of one connection
-    /// never ask together for more than what is left of its hourly budget.
+    /// What is due, oldest check first, up to the batch size. 1Password reads are counted while planning, so the secrets
+    /// of one connection never ask together for more than what is left of its hourly budget; a deferred secret takes no
+    /// slot of the batch and stays due.
     /// </summary>
     private async Task<List<Job>> PlanAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var connections = await db.VaultConnections.AsNoTracking().ToListAsync(ct);
-        var secrets = await db.Secrets.AsNoTracking().ToListAsync(ct);
-        var onePassword = connections.Where(c => c.VaultType == VaultType.OnePassword).Select(c => c.Id).ToHashSet();
+        DateTime? dueBefore = Clock.UtcNow(time) - Interval;
+        var total = await db.VaultConnections.CountAsync(ct) + await db.Secrets.CountAsync(ct);
+        var onePassword = (await db.VaultConnections.Where(c => c.VaultType == VaultType.OnePassword).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        var connections = await db.VaultConnections.AsNoTracking()
+            .Where(c => c.LastVerifiedAt == null || c.LastVerifiedAt <= dueBefore)
+            .Select(c => new Due(c.TeamId, c.Id, true, c.LastVerifiedAt, null, 0))
+            .ToListAsync(ct);
+        var secrets = await db.Secrets.AsNoTracking()
+            .Where(s => s.Health.CheckedAt == null || s.Health.CheckedAt <= dueBefore)
+            .ToListAsync(ct);
+        var due = connections
+            .Concat(secrets.Select(s => new Due(s.TeamId, s.Id, false, s.Health.CheckedAt,
+                s.VaultConnectionId is { } cid && onePassword.Contains(cid) ? cid : null, s.FieldMappings.Count)))
+            // Connections first among equals: a secret's check depends on its connection working.
+            .OrderBy(d => d.LastCheckedAt ?? DateTime.MinValue).ThenBy(d => !d.IsConnection).ThenBy(d => d.Id);
 
-        var jobs = connections.Select(c => new Job(c.TeamId, c.Id, true, (sp, token) => VerifyAsync(sp, c.TeamId, c.Id, token))).ToList();
+        var batch = BatchSize(total);
+        var jobs = new List<Job>();
         var planned = new Dictionary<Guid, int>();
-        foreach (var secret in secrets.OrderBy(s => s.Health.CheckedAt ?? DateTime.MinValue))
+        var scheduled = 0;
+        foreach (var item in due)
         {
-            if (secret.VaultConnectionId is { } cid && onePassword.Contains(cid))
+            if (scheduled == batch)
             {
-                var reads = secret.FieldMappings.Count;
+                break;
+            }
+            if (item.OnePasswordConnection is { } cid)
+            {
                 var used = meter.ReadsThisHour(cid) + planned.GetValueOrDefault(cid);
-                if (used + reads > meter.BudgetPerHour)
+                if (used + item.Reads > meter.BudgetPerHour)
                 {
                     logger.LogWarning("Secret {SecretId} deferred: its 1Password connection {ConnectionId} has {Left} of {Budget} reads left this hour and the check needs {Reads}",
-                        secret.Id, cid, Math.Max(0, meter.BudgetPerHour - used), meter.BudgetPerHour, reads);
-                    jobs.Add(new Job(secret.TeamId, secret.Id, false, (_, _) => Task.FromResult(Outcome.Deferred)));
+                        item.Id, cid, Math.Max(0, meter.BudgetPerHour - used), meter.BudgetPerHour, item.Reads);
+                    jobs.Add(new Job(item, (_, _) => Task.FromResult(Outcome.Deferred)));
                     continue;
                 }
-                planned[cid] = planned.GetValueOrDefault(cid) + reads;
+                planned[cid] = planned.GetValueOrDefault(cid) + item.Reads;
             }
-            jobs.Add(new Job(secret.TeamId, secret.Id, false, (sp, token) => CheckAsync(sp, secret.TeamId, secret.Id, token)));
+            scheduled++;
+            jobs.Add(new Job(item, item.IsConnection
+                ? (sp, token) => VerifyAsync(sp, item.TeamId, item.Id, token)
+                : (sp, token) => CheckAsync(sp, item.TeamId, item.Id, token)));
         }
         return jobs;
     }
@@ -113,7 +155,7 @@ public sealed class CheckScheduler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogError(e, "Scheduled check of {What} {Id} in team {TeamId} failed", job.IsConnection ? "vault connection" : "secret", job.Id, job.TeamId);
+            logger.LogError(e, "Scheduled check of {What} {Id} in team {TeamId} failed", job.Item.IsConnection ? "vault connection" : "secret", job.Item.Id, job.Item.TeamId);
             return Outcome.Error;
         }
     }

@@ -97,7 +97,7 @@ public static partial class VaultProviderCatalog
                 "An Infisical reference is a secret key without spaces, ':' or '/' (e.g. AWS_ACCESS_KEY_ID); the folder comes from the connection's secret path.",
                 SecretKeyExample),
             DocumentationUrl: "https://infisical.com/docs/documentation/platform/identities/universal-auth",
-            SettingsSummary: s => $"{s.Environment} {s.SecretPath}"),
+            SettingsSummary: s => $"environment {s.Environment}, path {s.SecretPath ?? "/"}"),
     ];
 
     /// <summary>The <c>vault_type</c> values, in catalog order (for the OpenAPI enum and messages).</summary>

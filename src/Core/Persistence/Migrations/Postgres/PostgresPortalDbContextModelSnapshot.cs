@@ -430,6 +430,10 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<string>("Environment")
                         .HasColumnType("text");
 
+                    b.Property<string>("FailureClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("LastVerificationError")
                         .HasColumnType("text");
 

@@ -425,6 +425,10 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Environment")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FailureClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastVerificationError")
                         .HasColumnType("TEXT");
 
