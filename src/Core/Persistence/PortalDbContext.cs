@@ -41,7 +41,15 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public virtual Task LockTeamForWriteAsync(Guid teamId, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Applies pending migrations; on PostgreSQL one instance at a time (see the override).</summary>
-    public virtual Task MigrateAsync(CancellationToken ct = default) => Database.MigrateAsync(ct);
+    public virtual async Task MigrateAsync(CancellationToken ct = default)
+    {
+        // Every start runs this: on an up-to-date database the history read is enough. MigrateAsync itself would also
+        // take the migration lock and diff the model against the snapshot (a design-time check; MigrationsTests has it).
+        if ((await Database.GetPendingMigrationsAsync(ct)).Any())
+        {
+            await Database.MigrateAsync(ct);
+        }
+    }
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(TeamDataVersions.Instance);

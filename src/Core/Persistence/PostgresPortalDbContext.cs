@@ -29,6 +29,11 @@ public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbCon
             await Database.MigrateAsync(ct);
             return;
         }
+        // Migrations only ever add, so "nothing pending" read without the lock stays true (see the base class).
+        if (!(await Database.GetPendingMigrationsAsync(ct)).Any())
+        {
+            return;
+        }
         await Database.OpenConnectionAsync(ct);
         try
         {
