@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Dataraven.Tests.Infrastructure;
 
@@ -10,43 +9,15 @@ namespace Dataraven.Tests.Persistence;
 /// Two portal instances on one PostgreSQL database: a write through one is in the other's very next list response,
 /// though the other had the list cached (it reads the team's data version on every request).
 /// </summary>
-public sealed class TwoInstanceListTests : IAsyncLifetime
+public sealed class TwoInstanceListTests() : TwoPortalsOnPostgres("lists")
 {
-    private readonly List<PortalProcess> _instances = [];
-    private readonly Dictionary<string, string> _environment = new();
-    private string _dataDir = "";
-
-    public async Task InitializeAsync()
-    {
-        var server = await PostgresServer.SharedAsync();
-        _dataDir = Directory.CreateTempSubdirectory("dr-lists-").FullName;
-        _environment["Database__Provider"] = "Postgres";
-        _environment["ConnectionStrings__Portal"] = await server.CreateDatabaseAsync("lists");
-        _environment["CredentialStore__Provider"] = "Local";
-        _environment["CredentialStore__Local__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        _environment["CredentialStore__Local__Path"] = Path.Combine(_dataDir, "credentials");
-        _instances.AddRange(await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => PortalProcess.StartAsync(_environment))));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-        Directory.Delete(_dataDir, recursive: true);
-    }
-
     [Fact]
     public async Task A_write_on_one_instance_is_in_the_next_list_on_the_other()
     {
-        var (code, stdout, stderr) = await PortalProcess.RunAsync(_environment,
-            "bootstrap", "--team", "Lists", "--email", $"owner-{Guid.NewGuid():N}@example.com", "--password", TestPortal.Password);
-        Assert.True(code == 0, $"bootstrap exited {code}: {stderr}");
-        var boot = JsonNode.Parse(stdout.Trim().Split('\n')[^1])!;
-        var secrets = $"/v1/teams/{(string)boot["team_id"]!}/secrets";
-        var onA = _instances[0].Client((string)boot["api_key"]!);
-        var onB = _instances[1].Client((string)boot["api_key"]!);
+        var (teamId, ownerKey) = await BootstrapAsync("Lists");
+        var secrets = $"/v1/teams/{teamId}/secrets";
+        var onA = Instances[0].Client(ownerKey);
+        var onB = Instances[1].Client(ownerKey);
 
         async Task<List<string>> NamesOnB()
         {
