@@ -2,6 +2,7 @@ using Bunit;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Components.Shared;
 using Dataraven.Portal.Hosting;
+using Dataraven.Tests.Teams;
 using Microsoft.AspNetCore.Components;
 using MudBlazor.Services;
 
@@ -37,6 +38,26 @@ public sealed class RoleGateTests
         var panel = gate.Find("[data-testid=not-allowed]").TextContent;
         Assert.Contains("Managing API keys needs the Admin role or higher.", panel);
         Assert.Contains($"You are {named} in Acme.", panel);
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentedRoles.EveryRoleAndPermission), MemberType = typeof(DocumentedRoles))]
+    public async Task EveryRoleAndPermission_ShowsTheContentOrSaysWhichRolesMay(TeamRole role, TeamPermission permission)
+    {
+        await using var ctx = NewContext();
+
+        var gate = RenderGate(ctx, Member(role), permission);
+
+        if (DocumentedRoles.Holders[permission].Contains(role))
+        {
+            Assert.Single(gate.FindAll("#guarded-action"));
+            Assert.Empty(gate.FindAll("[data-testid=not-allowed]"));
+        }
+        else
+        {
+            Assert.Empty(gate.FindAll("#guarded-action"));
+            Assert.Contains($"Managing API keys needs {DocumentedRoles.Requirement[permission]}. You are", gate.Find("[data-testid=not-allowed]").TextContent);
+        }
     }
 
     [Fact]
