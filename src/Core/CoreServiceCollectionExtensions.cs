@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<TeamAccess>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();

@@ -1,9 +1,10 @@
+using Dataraven.Core.Common;
 using Dataraven.Core.Teams;
 
 namespace Dataraven.Core.ApiKeys;
 
 /// <summary>An API key. Only a hash of its secret part is stored; the whole key is shown once.</summary>
-public sealed class ApiKey
+public sealed class ApiKey : ITeamRecord
 {
     public Guid Id { get; set; }
     public Guid TeamId { get; set; }

@@ -12,16 +12,17 @@ public sealed record ApiKeyView(Guid Id, string Name, TeamRole Role, DateTime Cr
 /// <summary>The only place the plaintext key exists: the answer to its creation.</summary>
 public sealed record ApiKeyCreated(ApiKeyView Key, string Plaintext);
 
-public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTrail audit, ApiKeyCache cache)
+public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTrail audit, TeamAccess access, ApiKeyCache cache)
 {
+    private static readonly TeamRecordKind<ApiKey> Key = new("API key", k => AuditTarget.ApiKey(k.Id, k.Name));
+
     public const string Prefix = "dr_";
 
     public async Task<Result<ApiKeyCreated>> CreateAsync(TeamActor actor, string? name, string? role, CancellationToken ct = default)
     {
-        if (!actor.Role.CanWrite())
+        if (await access.CheckAsync(actor, TeamOperations.CreateApiKey, AuditTarget.ApiKey(null, name?.Trim()), ct) is { } forbidden)
         {
-            return await audit.RefusedAsync(actor, AuditActions.ApiKeyCreated, AuditTarget.ApiKey(null, name?.Trim()),
-                new ForbiddenRoleProblem("create API keys (Owners and Admins only)"), ct);
+            return forbidden;
         }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 255)
@@ -36,7 +37,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
         {
             return new ValidationProblem(errors);
         }
-        if (keyRole > actor.Role)
+        if (!actor.Role.MayIssueKey(keyRole))
         {
             return await audit.RefusedAsync(actor, AuditActions.ApiKeyCreated, AuditTarget.ApiKey(null, name!.Trim()),
                 new ForbiddenRoleProblem($"create a key with a role higher than your own ({actor.Role.ToWire()})"), ct);
@@ -73,16 +74,12 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
 
     public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.TeamId == actor.TeamId, ct);
-        if (key is null)
+        var found = await access.FindAsync(actor, Key, id, TeamOperations.DeleteApiKey, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("API key");
+            return refused;
         }
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.ApiKeyDeleted, AuditTarget.ApiKey(key.Id, key.Name),
-                new ForbiddenRoleProblem("delete API keys (Owners and Admins only)"), ct);
-        }
+        var key = found.Value!;
         db.ApiKeys.Remove(key);
         audit.Add(actor, AuditActions.ApiKeyDeleted, AuditTarget.ApiKey(key.Id, key.Name));
         await db.SaveChangesAsync(ct);
@@ -128,7 +125,7 @@ public sealed class ApiKeyService(PortalDbContext db, TimeProvider time, AuditTr
             key.LastUsedAt = now;
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
         }
-        var role = key.Role < key.CreatorRole ? key.Role : key.CreatorRole;
+        var role = TeamPermissions.KeyActsAs(key.Role, key.CreatorRole);
         return new TeamActor(key.TeamId, key.CreatedBy, role, key.Id) { ActorName = key.Name };
     }
 

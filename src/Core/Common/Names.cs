@@ -2,11 +2,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dataraven.Core.Common;
 
-/// <summary>A record whose name is unique per team, case-insensitively (vault connections, secrets).</summary>
-public interface INamedTeamRecord
+/// <summary>A record that belongs to one team (what <see cref="Teams.TeamAccess"/> loads).</summary>
+public interface ITeamRecord
 {
     Guid Id { get; }
     Guid TeamId { get; }
+}
+
+/// <summary>A record whose name is unique per team, case-insensitively (vault connections, secrets).</summary>
+public interface INamedTeamRecord : ITeamRecord
+{
     string Name { get; set; }
     string NameNormalized { get; set; }
     string? Description { get; set; }

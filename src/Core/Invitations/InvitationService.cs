@@ -37,9 +37,9 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
 
     public async Task<Result<InvitationCreated>> CreateAsync(TeamActor actor, string? email, string? role, CancellationToken ct = default)
     {
-        if (!actor.Role.CanInviteMembers())
+        if (TeamOperations.Invite.RefusalFor(actor) is { } forbidden)
         {
-            return new ForbiddenRoleProblem("invite members (Owners and Admins only)");
+            return forbidden;
         }
         var errors = new Dictionary<string, string[]>();
         if (!IsEmail(email))
@@ -54,7 +54,7 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         {
             return new ValidationProblem(errors);
         }
-        if (!actor.Role.CanInvite(invitedRole))
+        if (!actor.Role.MayInvite(invitedRole))
         {
             return new ForbiddenRoleProblem($"invite a member as {invitedRole.ToWire()} (Admins invite operators and viewers)");
         }
@@ -103,9 +103,9 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
     /// <summary>Pending invitations: not accepted, not revoked, not expired; newest first.</summary>
     public async Task<Result<IReadOnlyList<InvitationView>>> ListPendingAsync(TeamActor actor, CancellationToken ct = default)
     {
-        if (!actor.Role.CanInviteMembers())
+        if (TeamOperations.ListInvitations.RefusalFor(actor) is { } forbidden)
         {
-            return new ForbiddenRoleProblem("see invitations (Owners and Admins only)");
+            return forbidden;
         }
         var now = Clock.UtcNow(time);
         var pending = await db.Invitations
@@ -122,7 +122,7 @@ public sealed class InvitationService(PortalDbContext db, AuditTrail audit, Time
         {
             return new NotFoundProblem("invitation");
         }
-        if (!actor.Role.CanInvite(invitation.Role))
+        if (!actor.Role.MayInvite(invitation.Role))
         {
             return new ForbiddenRoleProblem($"revoke an invitation as {invitation.Role.ToWire()}");
         }

@@ -24,8 +24,11 @@ public sealed class SecretService(
     CredentialRecords records,
     TimeProvider time,
     AuditTrail audit,
+    TeamAccess access,
     ILogger<SecretService> logger)
 {
+    private static readonly TeamRecordKind<Secret> SecretRecord = new("secret", s => AuditTarget.Secret(s.Id, s.Name));
+
     public async Task<IReadOnlyList<SecretDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
     {
         var secrets = await db.Secrets.AsNoTracking().Where(s => s.TeamId == actor.TeamId).ToListAsync(ct);
@@ -44,10 +47,9 @@ public sealed class SecretService(
 
     public async Task<Result<SecretDetails>> CreateAsync(TeamActor actor, CreateSecretRequest request, CancellationToken ct = default)
     {
-        if (!actor.Role.CanWrite())
+        if (await access.CheckAsync(actor, TeamOperations.CreateSecret, AuditTarget.Secret(null, request.Name?.Trim()), ct) is { } forbidden)
         {
-            return await audit.RefusedAsync(actor, AuditActions.SecretCreated, AuditTarget.Secret(null, request.Name?.Trim()),
-                new ForbiddenRoleProblem("create secrets (Owners and Admins only)"), ct);
+            return forbidden;
         }
         VaultConnection? connection = null;
         if (Guid.TryParse(request.VaultConnectionId, out var connectionId))
@@ -108,16 +110,12 @@ public sealed class SecretService(
 
     public async Task<Result<SecretDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateSecretRequest request, CancellationToken ct = default)
     {
-        var secret = await db.Secrets.SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
-        if (secret is null)
+        var found = await access.FindAsync(actor, SecretRecord, id, TeamOperations.UpdateSecret, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("secret");
+            return refused;
         }
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name),
-                new ForbiddenRoleProblem("edit secrets (Owners and Admins only)"), ct);
-        }
+        var secret = found.Value!;
         var connection = secret.VaultConnectionId is { } cid
             ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
             : null;
@@ -162,16 +160,12 @@ public sealed class SecretService(
 
     public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
-        var secret = await db.Secrets.SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
-        if (secret is null)
+        var found = await access.FindAsync(actor, SecretRecord, id, TeamOperations.DeleteSecret, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("secret");
+            return refused;
         }
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name),
-                new ForbiddenRoleProblem("delete secrets (Owners and Admins only)"), ct);
-        }
+        var secret = found.Value!;
         audit.Add(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name), details: new { secret_type = secret.SecretType });
         if (await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null,
                 Conflicts(secret), ct) is { } lostRace)

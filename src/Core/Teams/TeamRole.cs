@@ -1,6 +1,6 @@
 namespace Dataraven.Core.Teams;
 
-/// <summary>Per-team roles, ordered: a higher value may do everything a lower one may.</summary>
+/// <summary>Per-team roles, ordered: a higher value may do everything a lower one may (what each may: <see cref="TeamPermissions"/>).</summary>
 public enum TeamRole
 {
     Viewer = 0,
@@ -24,24 +24,4 @@ public static class TeamRoles
         role = default;
         return false;
     }
-
-    /// <summary>Create, update, rotate and delete vault connections, secrets and API keys.</summary>
-    public static bool CanWrite(this TeamRole role) => role >= TeamRole.Admin;
-
-    /// <summary>Check a vault connection against its provider.</summary>
-    public static bool CanVerify(this TeamRole role) => role >= TeamRole.Operator;
-
-    public static bool CanManageMembers(this TeamRole role) => role == TeamRole.Owner;
-
-    /// <summary>See, send and revoke invitations at all (which roles: <see cref="CanInvite"/>).</summary>
-    public static bool CanInviteMembers(this TeamRole role) => role >= TeamRole.Admin;
-
-    /// <summary>An Owner invites any role; an Admin only roles below Admin.</summary>
-    public static bool CanInvite(this TeamRole role, TeamRole invited) =>
-        role == TeamRole.Owner || (role == TeamRole.Admin && invited < TeamRole.Admin);
-
-    /// <summary>The roles <paramref name="role"/> may invite, highest first.</summary>
-    public static IReadOnlyList<TeamRole> InvitableBy(TeamRole role) => All.Where(r => role.CanInvite(r)).ToList();
-
-    public static bool CanChangeTier(this TeamRole role) => role == TeamRole.Owner;
 }

@@ -13,7 +13,8 @@ public sealed record Membership(Guid TeamId, string TeamName, string Tier, TeamR
 public sealed record MemberView(Guid UserId, string Email, TeamRole Role, DateTime AddedAt);
 
 /// <summary>Teams, their members and roles. Membership changes are Owner-only; a team never loses its last Owner.</summary>
-public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit, ApiKeyCache apiKeys)
+public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit, TeamAccess access,
+    ApiKeyCache apiKeys)
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
 
@@ -147,11 +148,10 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
     /// <summary>Changes a role (or removes the member when <paramref name="newRole"/> is null), keeping at least one Owner.</summary>
     private async Task<Result<Done>> ChangeMemberAsync(TeamActor actor, Guid userId, TeamRole? newRole, CancellationToken ct)
     {
-        var action = newRole is null ? AuditActions.MemberRemoved : AuditActions.MemberRoleChanged;
-        if (!actor.Role.CanManageMembers())
+        var operation = newRole is null ? TeamOperations.RemoveMember : TeamOperations.ChangeMemberRole;
+        if (await access.CheckAsync(actor, operation, AuditTarget.Member(userId, null), ct) is { } forbidden)
         {
-            return await audit.RefusedAsync(actor, action, AuditTarget.Member(userId, null),
-                new ForbiddenRoleProblem("manage members (Owners only)"), ct);
+            return forbidden;
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.LockTeamForWriteAsync(actor.TeamId, ct);
@@ -160,13 +160,13 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
         {
             return new NotFoundProblem("member");
         }
-        var losesOwner = member.Role == TeamRole.Owner && newRole != TeamRole.Owner;
-        if (losesOwner && await db.TeamMembers.CountAsync(m => m.TeamId == actor.TeamId && m.Role == TeamRole.Owner, ct) <= 1)
+        if (TeamPermissions.LeavesRequiredRole(member.Role, newRole) &&
+            await db.TeamMembers.CountAsync(m => m.TeamId == actor.TeamId && m.Role == TeamPermissions.RequiredRole, ct) <= 1)
         {
             return ValidationProblem.For("role", "A team needs at least one Owner. Make someone else an Owner first.");
         }
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
-        audit.Add(actor, action, AuditTarget.Member(userId, email), details: newRole is null
+        audit.Add(actor, operation.AuditAction!, AuditTarget.Member(userId, email), details: newRole is null
             ? (object)new { role = member.Role.ToWire() }
             : new { role = new { from = member.Role.ToWire(), to = newRole.Value.ToWire() } });
         if (newRole is null)

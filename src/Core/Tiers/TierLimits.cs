@@ -26,7 +26,7 @@ public sealed record UsageReport(TierPlan Tier, int VaultConnections, int Secret
 /// SELECT ... FOR UPDATE), so concurrent creates, across every portal instance, are serialized and cannot
 /// overshoot; within this process they first queue on the team's async lock (<see cref="TeamWriteLocks"/>).
 /// </summary>
-public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTrail audit)
+public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTrail audit, TeamAccess access)
 {
     public async Task<UsageReport> GetUsageAsync(Guid teamId, CancellationToken ct = default)
     {
@@ -85,10 +85,9 @@ public sealed class TierLimits(PortalDbContext db, TeamWriteLocks locks, AuditTr
 
     public async Task<Result<UsageReport>> ChangeTierAsync(TeamActor actor, string? tier, CancellationToken ct = default)
     {
-        if (!actor.Role.CanChangeTier())
+        if (await access.CheckAsync(actor, TeamOperations.ChangeTeamTier, AuditTarget.Team(actor.TeamId, null), ct) is { } forbidden)
         {
-            return await audit.RefusedAsync(actor, AuditActions.TierChanged, AuditTarget.Team(actor.TeamId, null),
-                new ForbiddenRoleProblem("change the plan (Owners only)"), ct);
+            return forbidden;
         }
         var plan = TierPlans.Find(tier);
         if (plan is null)

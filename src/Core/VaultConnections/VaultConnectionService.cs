@@ -30,8 +30,11 @@ public sealed class VaultConnectionService(
     TierLimits limits,
     TimeProvider time,
     AuditTrail audit,
+    TeamAccess access,
     ILogger<VaultConnectionService> logger)
 {
+    private static readonly TeamRecordKind<VaultConnection> Connection = new("vault connection", c => AuditTarget.VaultConnection(c.Id, c.Name));
+
     public async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
     {
         var connections = await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId).ToListAsync(ct);
@@ -51,9 +54,9 @@ public sealed class VaultConnectionService(
     /// <summary>The wizard's "test the connection": validates and asks the provider, stores nothing.</summary>
     public async Task<Result<ProviderCheck>> TestAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
     {
-        if (!actor.Role.CanWrite())
+        if (TeamOperations.TestVaultConnection.RefusalFor(actor) is { } refused)
         {
-            return new ForbiddenRoleProblem("set up vault connections (Owners and Admins only)");
+            return refused;
         }
         var validation = new VaultConnectionValidator().Validate(request);
         if (!validation.IsValid)
@@ -73,10 +76,9 @@ public sealed class VaultConnectionService(
 
     public async Task<Result<VaultConnectionDetails>> CreateAsync(TeamActor actor, CreateVaultConnectionRequest request, CancellationToken ct = default)
     {
-        if (!actor.Role.CanWrite())
+        if (await access.CheckAsync(actor, TeamOperations.CreateVaultConnection, AuditTarget.VaultConnection(null, request.Name?.Trim()), ct) is { } forbidden)
         {
-            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, AuditTarget.VaultConnection(null, request.Name?.Trim()),
-                new ForbiddenRoleProblem("create vault connections (Owners and Admins only)"), ct);
+            return forbidden;
         }
         var validation = new VaultConnectionValidator().Validate(request);
         if (!validation.IsValid)
@@ -148,17 +150,12 @@ public sealed class VaultConnectionService(
 
     public async Task<Result<VaultConnectionDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateVaultConnectionRequest request, CancellationToken ct = default)
     {
-        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
-        if (connection is null)
+        var found = await access.FindAsync(actor, Connection, id, TeamOperations.UpdateVaultConnection, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("vault connection");
+            return refused;
         }
-        var target = AuditTarget.VaultConnection(id, connection.Name);
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionUpdated, target,
-                new ForbiddenRoleProblem("edit vault connections (Owners and Admins only)"), ct);
-        }
+        var connection = found.Value!;
         var validation = new UpdateVaultConnectionValidator().Validate(request);
         if (!validation.IsValid)
         {
@@ -184,16 +181,12 @@ public sealed class VaultConnectionService(
     /// <summary>Checks the stored credentials against the provider and records the answer as the status.</summary>
     public async Task<Result<VerificationOutcome>> VerifyAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
-        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
-        if (connection is null)
+        var found = await access.FindAsync(actor, Connection, id, TeamOperations.VerifyVaultConnection, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("vault connection");
+            return refused;
         }
-        if (!actor.Role.CanVerify())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
-                new ForbiddenRoleProblem("verify vault connections (Operators and above)"), ct);
-        }
+        var connection = found.Value!;
         var credentials = await store.GetAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
         var check = credentials is null
             ? new ProviderCheck(ProviderOutcome.Rejected, "The stored credentials are missing. Rotate the credentials to repair this connection.")
@@ -222,17 +215,13 @@ public sealed class VaultConnectionService(
     /// <summary>Replaces the credentials after the provider accepted the new ones; on any failure the old ones stay.</summary>
     public async Task<Result<VaultConnectionDetails>> RotateAsync(TeamActor actor, Guid id, RotateVaultConnectionRequest request, CancellationToken ct = default)
     {
-        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
-        if (connection is null)
+        var found = await access.FindAsync(actor, Connection, id, TeamOperations.RotateVaultConnection, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("vault connection");
+            return refused;
         }
+        var connection = found.Value!;
         var rotated = AuditTarget.VaultConnection(id, connection.Name);
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionRotated, rotated,
-                new ForbiddenRoleProblem("rotate vault connection credentials (Owners and Admins only)"), ct);
-        }
         var validation = new RotateVaultConnectionValidator(connection.VaultType).Validate(request);
         if (!validation.IsValid)
         {
@@ -262,17 +251,13 @@ public sealed class VaultConnectionService(
     /// <summary>Deletes the record and its stored credentials, or neither; refused while secrets use the connection.</summary>
     public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
-        var connection = await db.VaultConnections.SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
-        if (connection is null)
+        var found = await access.FindAsync(actor, Connection, id, TeamOperations.DeleteVaultConnection, ct);
+        if (found.Problem is { } refused)
         {
-            return new NotFoundProblem("vault connection");
+            return refused;
         }
+        var connection = found.Value!;
         var deleted = AuditTarget.VaultConnection(id, connection.Name);
-        if (!actor.Role.CanWrite())
-        {
-            return await audit.RefusedAsync(actor, AuditActions.VaultConnectionDeleted, deleted,
-                new ForbiddenRoleProblem("delete vault connections (Owners and Admins only)"), ct);
-        }
         audit.Add(actor, AuditActions.VaultConnectionDeleted, deleted, details: new { vault_type = connection.VaultType.ToWire() });
         var problem = await records.DeleteAsync(connection, CredentialKey.ForVaultConnection(actor.TeamId, id), async c =>
         {

@@ -27,9 +27,9 @@ public sealed class SecretHealthService(
         {
             return new NotFoundProblem("secret");
         }
-        if (!actor.Role.CanVerify())
+        if (TeamOperations.CheckSecret.RefusalFor(actor) is { } forbidden)
         {
-            return new ForbiddenRoleProblem("check secrets (Operators and above)");
+            return forbidden;
         }
         if (target is not null)
         {
@@ -59,9 +59,9 @@ public sealed class SecretHealthService(
     /// <summary>The editor's "Check" before saving: nothing is stored or recorded, the values stay in memory.</summary>
     public async Task<Result<SecretCheck>> CheckDraftAsync(TeamActor actor, SecretDraft draft, CheckSecretRequest? target, CancellationToken ct = default)
     {
-        if (!actor.Role.CanWrite())
+        if (TeamOperations.CheckDraftSecret.RefusalFor(actor) is { } forbidden)
         {
-            return new ForbiddenRoleProblem("check unsaved secrets (Owners and Admins only)");
+            return forbidden;
         }
         if (draft.TeamId != actor.TeamId)
         {

@@ -2,6 +2,7 @@ using Bunit;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Components.Shared;
 using Dataraven.Portal.Hosting;
+using Dataraven.Tests.Teams;
 using Microsoft.AspNetCore.Components;
 using MudBlazor.Services;
 
@@ -18,7 +19,7 @@ public sealed class RoleGateTests
     {
         await using var ctx = NewContext();
 
-        var gate = RenderGate(ctx, Member(role), TeamRole.Admin);
+        var gate = RenderGate(ctx, Member(role), TeamPermission.ManageApiKeys);
 
         Assert.Single(gate.FindAll("#guarded-action"));
         Assert.Empty(gate.FindAll("[data-testid=not-allowed]"));
@@ -31,7 +32,7 @@ public sealed class RoleGateTests
     {
         await using var ctx = NewContext();
 
-        var gate = RenderGate(ctx, Member(role), TeamRole.Admin);
+        var gate = RenderGate(ctx, Member(role), TeamPermission.ManageApiKeys);
 
         Assert.Empty(gate.FindAll("#guarded-action"));
         var panel = gate.Find("[data-testid=not-allowed]").TextContent;
@@ -39,12 +40,32 @@ public sealed class RoleGateTests
         Assert.Contains($"You are {named} in Acme.", panel);
     }
 
+    [Theory]
+    [MemberData(nameof(DocumentedRoles.EveryRoleAndPermission), MemberType = typeof(DocumentedRoles))]
+    public async Task EveryRoleAndPermission_ShowsTheContentOrSaysWhichRolesMay(TeamRole role, TeamPermission permission)
+    {
+        await using var ctx = NewContext();
+
+        var gate = RenderGate(ctx, Member(role), permission);
+
+        if (DocumentedRoles.Holders[permission].Contains(role))
+        {
+            Assert.Single(gate.FindAll("#guarded-action"));
+            Assert.Empty(gate.FindAll("[data-testid=not-allowed]"));
+        }
+        else
+        {
+            Assert.Empty(gate.FindAll("#guarded-action"));
+            Assert.Contains($"Managing API keys needs {DocumentedRoles.Requirement[permission]}. You are", gate.Find("[data-testid=not-allowed]").TextContent);
+        }
+    }
+
     [Fact]
     public async Task NoTeam_ShowsTheNoTeamPanel()
     {
         await using var ctx = NewContext();
 
-        var gate = RenderGate(ctx, new PortalContext(Guid.NewGuid(), "lone@example.com", [], null), TeamRole.Viewer);
+        var gate = RenderGate(ctx, new PortalContext(Guid.NewGuid(), "lone@example.com", [], null), TeamPermission.ReadTeam);
 
         Assert.Empty(gate.FindAll("#guarded-action"));
         Assert.Contains("lone@example.com", gate.Find("[data-testid=no-team]").TextContent);
@@ -56,11 +77,11 @@ public sealed class RoleGateTests
         return new PortalContext(Guid.NewGuid(), "someone@example.com", [membership], membership);
     }
 
-    private static IRenderedComponent<CascadingValue<PortalContext>> RenderGate(BunitContext ctx, PortalContext portal, TeamRole minRole) =>
+    private static IRenderedComponent<CascadingValue<PortalContext>> RenderGate(BunitContext ctx, PortalContext portal, TeamPermission permission) =>
         ctx.Render<CascadingValue<PortalContext>>(p => p
             .Add(c => c.Value, portal)
             .AddChildContent<RoleGate>(g => g
-                .Add(r => r.MinRole, minRole)
+                .Add(r => r.Permission, permission)
                 .Add(r => r.Purpose, "Managing API keys")
                 .AddChildContent("<button id=\"guarded-action\">Create key</button>")));
 
