@@ -48,11 +48,55 @@ public sealed record VaultField(
     bool Verbatim = false,
     string? ErrorLabel = null)
 {
+    /// <summary>Where the value lives on the requests that carry it.</summary>
+    public required VaultFieldAccess Access { get; init; }
+
     public string NameInMessages => ErrorLabel ?? Label;
 
     /// <summary>The value to store for what the request carried (already validated).</summary>
     public string? Normalize(string? value) =>
         string.IsNullOrEmpty(value) ? Default : Verbatim ? value : value.Trim();
+}
+
+/// <summary>
+/// Reads and writes one field's value on the requests: a credential on both requests that carry credentials (create and
+/// rotate), a setting on the create request only.
+/// </summary>
+public abstract class VaultFieldAccess
+{
+    public abstract string? Get(CreateVaultConnectionRequest request);
+
+    public abstract void Set(CreateVaultConnectionRequest request, string? value);
+
+    public virtual string? Get(RotateVaultConnectionRequest request) => throw NotACredential();
+
+    public virtual void Set(RotateVaultConnectionRequest request, string? value) => throw NotACredential();
+
+    public static VaultFieldAccess Credential(Func<IVaultCredentialValues, string?> get, Action<IVaultCredentialValues, string?> set) =>
+        new CredentialAccess(get, set);
+
+    public static VaultFieldAccess Setting(Func<CreateVaultConnectionRequest, string?> get, Action<CreateVaultConnectionRequest, string?> set) =>
+        new SettingAccess(get, set);
+
+    private static InvalidOperationException NotACredential() => new("A setting is not carried by the rotate request.");
+
+    private sealed class CredentialAccess(Func<IVaultCredentialValues, string?> get, Action<IVaultCredentialValues, string?> set) : VaultFieldAccess
+    {
+        public override string? Get(CreateVaultConnectionRequest request) => get(request);
+
+        public override void Set(CreateVaultConnectionRequest request, string? value) => set(request, value);
+
+        public override string? Get(RotateVaultConnectionRequest request) => get(request);
+
+        public override void Set(RotateVaultConnectionRequest request, string? value) => set(request, value);
+    }
+
+    private sealed class SettingAccess(Func<CreateVaultConnectionRequest, string?> get, Action<CreateVaultConnectionRequest, string?> set) : VaultFieldAccess
+    {
+        public override string? Get(CreateVaultConnectionRequest request) => get(request);
+
+        public override void Set(CreateVaultConnectionRequest request, string? value) => set(request, value);
+    }
 }
 
 /// <summary>What a field mapping's <c>reference</c> looks like in one vault.</summary>
