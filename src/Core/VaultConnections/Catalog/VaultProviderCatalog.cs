@@ -30,7 +30,8 @@ public static partial class VaultProviderCatalog
                 "A 1Password reference looks like op://<vault>/<item>/[<section>/]<field>, with names of letters, digits, " +
                 "-, _, . and spaces, optionally followed by ?attribute=... (e.g. ?attribute=otp).",
                 (stem, field) => $"op://DevOps/{stem.Replace('_', '-')}-Prod/{field}"),
-            DocumentationUrl: "https://developer.1password.com/docs/service-accounts/"),
+            DocumentationUrl: "https://developer.1password.com/docs/service-accounts/",
+            ReadBudget: new(o => o.OnePasswordReadsPerHour)),
 
         new(VaultType.Doppler, "doppler", "Doppler",
             Tagline: "A service token for one project config.",

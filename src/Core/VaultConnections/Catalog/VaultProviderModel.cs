@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dataraven.Core.Checks;
 using Dataraven.Core.VaultProviders;
 
 namespace Dataraven.Core.VaultConnections.Catalog;
@@ -104,10 +105,15 @@ public abstract class VaultFieldAccess
 /// <param name="Example">An example reference from a secret type's stem (<c>AWS</c>) and a credential field name.</param>
 public sealed record VaultReferenceSyntax(Regex Pattern, string Description, Func<string, string, string> Example);
 
+/// <summary>A provider whose reads are rationed per connection and clock hour (1Password rate-limits service accounts per hour).</summary>
+/// <param name="PerHour">The reads one connection may make per hour, from the options.</param>
+public sealed record VaultReadBudget(Func<ChecksOptions, int> PerHour);
+
 /// <param name="WireName">The <c>vault_type</c> on the wire.</param>
 /// <param name="Tagline">One line under the provider's name on the wizard's provider card.</param>
 /// <param name="TokenPrefix">How the provider's access tokens start, for providers that use one.</param>
 /// <param name="SettingsSummary">The settings in a few characters, for the list; null when there are none.</param>
+/// <param name="ReadBudget">The hourly budget checks spend reading references; null when reads are not rationed.</param>
 public sealed record VaultProviderDefinition(
     VaultType Type,
     string WireName,
@@ -120,7 +126,8 @@ public sealed record VaultProviderDefinition(
     IReadOnlyList<VaultField> Settings,
     VaultReferenceSyntax References,
     string DocumentationUrl,
-    Func<VaultConnectionSettings, string>? SettingsSummary = null)
+    Func<VaultConnectionSettings, string>? SettingsSummary = null,
+    VaultReadBudget? ReadBudget = null)
 {
     /// <summary>Credentials first, then settings: the order of the form and of validation errors.</summary>
     public IEnumerable<VaultField> Fields => Credentials.Concat(Settings);
