@@ -153,7 +153,7 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             {
                 await store.GetAsync(k, ct);
             }
-            catch (Exception e)
+            catch (CredentialStoreUnavailableException e)
             {
                 unreachable = ExceptionDispatchInfo.Capture(e);
             }
