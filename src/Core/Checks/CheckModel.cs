@@ -113,15 +113,17 @@ public interface ISecretChecker
 }
 
 /// <summary>
-/// <c>op read</c> calls per 1Password connection in the current hour, against <c>Checks:OnePasswordReadsPerHour</c>:
-/// the resolver takes from it before reading (a refused take is <see cref="CheckStatus.RateLimited"/>), the scheduler
-/// spreads its checks by it, and the connection shows it as a meter.
+/// Reference reads per connection in the current hour, against the hourly budget its provider declares in the catalog
+/// (1Password: <c>Checks:OnePasswordReadsPerHour</c>): the resolver takes from it before reading (a refused take is
+/// <see cref="CheckStatus.RateLimited"/>), the scheduler spreads its checks by it, and the connection shows it as a meter.
 /// </summary>
-public interface IOnePasswordReadMeter
+public interface IProviderReadMeter
 {
-    int BudgetPerHour { get; }
+    /// <summary>The reads a connection of <paramref name="type"/> may make per hour; null when its provider has no budget.</summary>
+    int? BudgetPerHour(VaultConnections.VaultType type);
 
     int ReadsThisHour(Guid connectionId);
 
-    bool TryTake(Guid connectionId, int reads);
+    /// <summary>Takes <paramref name="reads"/> from the connection's budget; always succeeds for a provider without one.</summary>
+    bool TryTake(VaultConnections.VaultType type, Guid connectionId, int reads);
 }

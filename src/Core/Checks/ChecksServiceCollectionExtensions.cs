@@ -7,14 +7,14 @@ namespace Dataraven.Core.Checks;
 
 public static class ChecksServiceCollectionExtensions
 {
-    /// <summary>The secret checker, its storage probes, the fingerprint key and the 1Password read meter; options from <c>Checks</c> and <c>Storage</c>.</summary>
+    /// <summary>The secret checker, its storage probes, the fingerprint key and the provider read meter; options from <c>Checks</c> and <c>Storage</c>.</summary>
     public static IServiceCollection AddChecks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChecksOptions>().Bind(configuration.GetSection(ChecksOptions.SectionName));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton<IOnePasswordReadMeter, OnePasswordReadMeter>();
+        services.AddSingleton<IProviderReadMeter, ProviderReadMeter>();
         services.AddSingleton<ValueFingerprints>();
         services.AddSingleton<AzureBlobEndpoints>();
         services.AddSingleton<IStorageProbe, S3Probe>();

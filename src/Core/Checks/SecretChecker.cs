@@ -18,7 +18,7 @@ public sealed class SecretChecker(
     PortalDbContext db,
     ICredentialStore store,
     VaultProviderClients providers,
-    IOnePasswordReadMeter meter,
+    IProviderReadMeter meter,
     ValueFingerprints fingerprints,
     StorageProbes probes,
     TimeProvider clock,
@@ -168,10 +168,11 @@ public sealed class SecretChecker(
             {
                 reads = [];
             }
-            else if (connection.VaultType == VaultType.OnePassword && !meter.TryTake(connection.Id, toRead.Count))
+            else if (!meter.TryTake(connection.VaultType, connection.Id, toRead.Count))
             {
                 reads = ReferenceRead.FailAll([.. toRead.Select(m => m.Reference!)], CheckStatus.RateLimited,
-                    $"This connection has used its {meter.BudgetPerHour} 1Password reads of this hour; the check can run again next hour.");
+                    $"This connection has used its {meter.BudgetPerHour(connection.VaultType)} {connection.VaultType.DisplayName()} reads of this hour; " +
+                    "the check can run again next hour.");
             }
             else
             {

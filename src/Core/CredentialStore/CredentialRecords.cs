@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Dataraven.Core.Common;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Tiers;
@@ -18,7 +19,10 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
     /// Within the team's tier limit: runs <paramref name="guard"/> (e.g. the name check), stores
     /// <paramref name="credential"/> when given, adds <paramref name="record"/> and saves. Returns the problem, if any,
     /// including the one <paramref name="conflicts"/> gives when a concurrent request wins a race for the name or
-    /// deletes what the record points at.
+    /// deletes what the record points at. The credential is written before the write transaction opens, so a slow
+    /// store (an SSM call) never holds the database's write lock: the limit and the guard are checked first so that
+    /// a refused create writes nothing, and again under the lock; a create that does not commit deletes the credential
+    /// again, and one a crash interrupts leaves an orphan under the record's fresh key for reconcile-credentials.
     /// </summary>
     public async Task<Problem?> CreateAsync(Guid teamId, LimitedResource resource, object record, CredentialKey key,
         IReadOnlyDictionary<string, string>? credential, Func<CancellationToken, Task<Problem?>> guard,
@@ -28,17 +32,22 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
         Result<Done> result;
         try
         {
+            if (credential is not null)
+            {
+                if (await PrecheckAsync(teamId, resource, guard, ct) is { } refused)
+                {
+                    db.ChangeTracker.Clear();
+                    return refused;
+                }
+                // Set first: a store that wrote and then failed is cleaned up too.
+                stored = true;
+                await store.PutAsync(key, credential, ct);
+            }
             result = await limits.CreateWithinLimitAsync(teamId, resource, async c =>
             {
                 if (await guard(c) is { } problem)
                 {
                     return (Result<Done>)problem;
-                }
-                if (credential is not null)
-                {
-                    // Set first: a store that wrote and then failed is cleaned up too.
-                    stored = true;
-                    await store.PutAsync(key, credential, c);
                 }
                 db.Add(record);
                 return await db.SaveChangesOrConflictAsync(conflicts, c) is { } conflict ? conflict : Done.Instance;
@@ -62,6 +71,14 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
             }
         }
         return result.Problem;
+    }
+
+    /// <summary>The checks <see cref="TierLimits.CreateWithinLimitAsync{T}"/> makes under the lock, in its order, without it.</summary>
+    private async Task<Problem?> PrecheckAsync(Guid teamId, LimitedResource resource, Func<CancellationToken, Task<Problem?>> guard,
+        CancellationToken ct)
+    {
+        var status = await limits.CheckAsync(teamId, resource, ct);
+        return status.CanCreateOne ? await guard(ct) : status.ToProblem();
     }
 
     /// <summary>
@@ -119,13 +136,28 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
     /// <summary>
     /// Removes <paramref name="record"/> and then, when <paramref name="key"/> is given, its credential. The record goes
     /// first: a crash or store failure after the commit leaves an orphan (reported and deleted by reconcile-credentials),
-    /// never a record without its credential. An unreachable store is noticed before anything changes.
+    /// never a record without its credential. An unreachable store is noticed before anything changes, and before the
+    /// write transaction opens, so the store's network call never holds the database's write lock.
     /// <paramref name="guard"/> runs inside the transaction. A record already deleted by a concurrent request gives
     /// <paramref name="conflicts"/>' problem (404).
     /// </summary>
     public async Task<Problem?> DeleteAsync(object record, CredentialKey? key, Func<CancellationToken, Task<Problem?>>? guard,
         WriteConflicts conflicts, CancellationToken ct)
     {
+        // Fails (502) while the store is unreachable, so the delete is refused whole rather than leaving an orphan;
+        // the guard's own problem (a connection still in use) still comes first.
+        ExceptionDispatchInfo? unreachable = null;
+        if (key is { } k)
+        {
+            try
+            {
+                await store.GetAsync(k, ct);
+            }
+            catch (CredentialStoreUnavailableException e)
+            {
+                unreachable = ExceptionDispatchInfo.Capture(e);
+            }
+        }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             try
@@ -135,11 +167,7 @@ public sealed class CredentialRecords(PortalDbContext db, ICredentialStore store
                     db.ChangeTracker.Clear();
                     return problem;
                 }
-                if (key is { } k)
-                {
-                    // Fails (502) while the store is unreachable, so the delete is refused whole rather than leaving an orphan.
-                    await store.GetAsync(k, ct);
-                }
+                unreachable?.Throw();
                 db.Remove(record);
                 if (await db.SaveChangesOrConflictAsync(conflicts, ct) is { } conflict)
                 {

@@ -65,7 +65,7 @@ public sealed class SecretService(
         {
             return validation.ToValidationProblem();
         }
-        // The name is checked once, inside the create's transaction (the guard below).
+        // The name is checked by the create (the guard below): before a credential is stored and again under the write lock.
         var name = request.Name!.Trim();
         var authMethod = SecretCatalog.FindAuthMethod(request.SecretType, request.AuthMethod)!;
         var now = Clock.UtcNow(time);

@@ -1,4 +1,4 @@
-using F = Dataraven.Core.VaultConnections.VaultConnectionFields;
+using Dataraven.Core.VaultConnections.Catalog;
 
 namespace Dataraven.Core.VaultConnections;
 
@@ -6,7 +6,7 @@ namespace Dataraven.Core.VaultConnections;
 // Blazor wizard, which binds to the same classes. Everything is nullable so that "not given" can be
 // told apart from "given but empty"; the validators decide what is required.
 
-public sealed class CreateVaultConnectionRequest
+public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
 {
     public string? Name { get; set; }
     public string? VaultType { get; set; }
@@ -32,34 +32,9 @@ public sealed class CreateVaultConnectionRequest
     public bool? Verify { get; set; } = true;
 
     /// <summary>A provider-specific value by its wire name, for the rules and forms that the catalog drives.</summary>
-    public string? Value(string field) => field switch
-    {
-        F.AccessToken => AccessToken,
-        F.Project => Project,
-        F.Config => Config,
-        F.ClientId => ClientId,
-        F.ClientSecret => ClientSecret,
-        F.ProjectId => ProjectId,
-        F.Environment => Environment,
-        F.SecretPath => SecretPath,
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a provider-specific field."),
-    };
+    public string? Value(string field) => VaultProviderCatalog.Field(field).Access.Get(this);
 
-    public void SetValue(string field, string? value)
-    {
-        switch (field)
-        {
-            case F.AccessToken: AccessToken = value; break;
-            case F.Project: Project = value; break;
-            case F.Config: Config = value; break;
-            case F.ClientId: ClientId = value; break;
-            case F.ClientSecret: ClientSecret = value; break;
-            case F.ProjectId: ProjectId = value; break;
-            case F.Environment: Environment = value; break;
-            case F.SecretPath: SecretPath = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a provider-specific field.");
-        }
-    }
+    public void SetValue(string field, string? value) => VaultProviderCatalog.Field(field).Access.Set(this, value);
 }
 
 public sealed class UpdateVaultConnectionRequest
@@ -69,31 +44,24 @@ public sealed class UpdateVaultConnectionRequest
 }
 
 /// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
-public sealed class RotateVaultConnectionRequest
+public sealed class RotateVaultConnectionRequest : IVaultCredentialValues
 {
     public string? AccessToken { get; set; }
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
 
     /// <summary>A credential by its wire name.</summary>
-    public string? Value(string field) => field switch
-    {
-        F.AccessToken => AccessToken,
-        F.ClientId => ClientId,
-        F.ClientSecret => ClientSecret,
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a credential field."),
-    };
+    public string? Value(string field) => VaultProviderCatalog.Credential(field).Access.Get(this);
 
-    public void SetValue(string field, string? value)
-    {
-        switch (field)
-        {
-            case F.AccessToken: AccessToken = value; break;
-            case F.ClientId: ClientId = value; break;
-            case F.ClientSecret: ClientSecret = value; break;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a credential field.");
-        }
-    }
+    public void SetValue(string field, string? value) => VaultProviderCatalog.Credential(field).Access.Set(this, value);
+}
+
+/// <summary>The credentials a request carries: both the create and the rotate request take them.</summary>
+public interface IVaultCredentialValues
+{
+    string? AccessToken { get; set; }
+    string? ClientId { get; set; }
+    string? ClientSecret { get; set; }
 }
 
 /// <summary>The wire (snake_case) names used as validation error keys, for the UI to place messages.</summary>

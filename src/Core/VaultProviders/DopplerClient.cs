@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
@@ -17,15 +16,29 @@ public sealed class DopplerClient : IVaultProviderClient
     public const string HttpClientName = "Dataraven.Vaults.Doppler";
     public const string AccessTokenField = "access_token";
 
+    private static readonly Dictionary<HttpStatusCode, string> Rejections = new()
+    {
+        [HttpStatusCode.Unauthorized] = "rejected the access token",
+        [HttpStatusCode.Forbidden] = "rejected the access token",
+        [HttpStatusCode.NotFound] = "project or config not found",
+    };
+
+    // Doppler answers 404 both for an unknown secret and for an unknown project/config; only its message tells them apart.
+    private static readonly SecretAnswer Secret = new(ValueOf,
+        raw => raw.Contains("secret", StringComparison.OrdinalIgnoreCase),
+        name => $"Doppler has no secret named {name} in this config");
+
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly VaultProviderOptions _options;
     private readonly ILogger<DopplerClient> _logger;
+    private readonly HttpProviderReader _reader;
 
     public DopplerClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<DopplerClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _logger = logger;
+        _reader = new HttpProviderReader("Doppler", HttpProviderReader.DopplerErrorBody, logger);
     }
 
     public VaultType VaultType => VaultType.Doppler;
@@ -47,15 +60,10 @@ public sealed class DopplerClient : IVaultProviderClient
             $"/v3/configs/config?project={Uri.EscapeDataString(settings.Project)}&config={Uri.EscapeDataString(settings.Config)}");
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
-        using var result = await ProviderHttp.SendAsync(client, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            return request;
-        }, secrets, ct).ConfigureAwait(false);
+        using var result = await ProviderHttp.SendAsync(client, HttpProviderReader.BearerGet(url, token, acceptJson: true), secrets, ct)
+            .ConfigureAwait(false);
 
-        var check = await ClassifyAsync(result, secrets, ct).ConfigureAwait(false);
+        var check = await _reader.VerificationAsync(result, secrets, Rejections, ct).ConfigureAwait(false);
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
             "Doppler verification: {Outcome} (HTTP {Status}): {Message}",
             check.Outcome, result.Response is { } r ? (int)r.StatusCode : 0, check.Message ?? "ok");
@@ -75,106 +83,21 @@ public sealed class DopplerClient : IVaultProviderClient
             return ReferenceRead.FailAll(references, CheckStatus.Rejected, "The Doppler connection has no project or config.");
         }
 
-        List<string?> secrets = [.. credentials.Values];
         var client = _httpClientFactory.CreateClient(HttpClientName);
-        var reads = new List<ReferenceRead>(references.Count);
-        foreach (var name in references)
-        {
-            var url = ProviderHttp.BuildUrl(_options.Doppler.BaseUrl,
+        return await _reader.ReadEachAsync(client, references, name => HttpProviderReader.BearerGet(ProviderHttp.BuildUrl(_options.Doppler.BaseUrl,
                 $"/v3/configs/config/secret?project={Uri.EscapeDataString(settings.Project)}" +
-                $"&config={Uri.EscapeDataString(settings.Config)}&name={Uri.EscapeDataString(name)}");
-            using var result = await ProviderHttp.SendAsync(client, () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                return request;
-            }, secrets, ct).ConfigureAwait(false);
-            var read = await ReadSecretAsync(result, name, secrets, ct).ConfigureAwait(false);
-            if (read.Value is not null) secrets.Add(read.Value);
-            _logger.Log(read.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
-                "Doppler read of {Reference}: {Status} (HTTP {HttpStatus}): {Message}",
-                name, read.Status.ToWire(), result.Response is { } r ? (int)r.StatusCode : 0, read.Message ?? "ok");
-            reads.Add(read);
-        }
-        return reads;
+                $"&config={Uri.EscapeDataString(settings.Config)}&name={Uri.EscapeDataString(name)}"), token, acceptJson: true),
+            Secret, [.. credentials.Values], ct).ConfigureAwait(false);
     }
 
-    private static async Task<ReferenceRead> ReadSecretAsync(ProviderHttpResult result, string name, List<string?> secrets, CancellationToken ct)
+    /// <summary><c>{"value": {"computed": ..., "raw": ...}}</c>: the computed value (references resolved), else the raw one.</summary>
+    private static string? ValueOf(JsonElement root)
     {
-        if (result.Response is not { } response)
+        if (!root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object) return null;
+        foreach (var name in (string[])["computed", "raw"])
         {
-            return ReferenceRead.Failed(CheckStatus.Unreachable, $"Doppler {result.Failure}.");
+            if (value.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String) return text.GetString();
         }
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
-        {
-            var value = await ReadValueAsync(response, ct).ConfigureAwait(false);
-            return value is null
-                ? ReferenceRead.Failed(CheckStatus.Unreachable, "Doppler answered without a secret value.")
-                : ReferenceRead.Found(value);
-        }
-
-        // Classified on the provider's own words: the sanitized text may have lost them (a credential can contain "secret").
-        var raw = await ProviderHttp.ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
-        var detail = raw is null ? null : ProviderMessages.Sanitize(raw, secrets);
-        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
-        // Doppler answers 404 both for an unknown secret and for an unknown project/config; only its message tells them apart.
-        var secretNotFound = raw?.Contains("secret", StringComparison.OrdinalIgnoreCase) == true;
-        var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
-        var message = readStatus switch
-        {
-            CheckStatus.Missing => $"Doppler has no secret named {name} in this config (HTTP {status}){suffix}",
-            CheckStatus.RateLimited => $"Doppler rate limit reached (HTTP {status}){suffix}",
-            CheckStatus.Unreachable => $"Doppler is unavailable (HTTP {status}){suffix}",
-            _ => $"Doppler refused the read (HTTP {status}){suffix}",
-        };
-        return ReferenceRead.Failed(readStatus, message);
-    }
-
-    private static async Task<string?> ReadValueAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct)
-                .ConfigureAwait(false);
-            if (!doc.RootElement.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object) return null;
-            foreach (var name in (string[])["computed", "raw"])
-            {
-                if (value.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String) return text.GetString();
-            }
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<ProviderCheck> ClassifyAsync(ProviderHttpResult result, string?[] secrets, CancellationToken ct)
-    {
-        if (result.Response is not { } response)
-        {
-            return new ProviderCheck(ProviderOutcome.Unreachable, $"Doppler {result.Failure}.");
-        }
-
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode) return ProviderCheck.Success;
-
-        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
-        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
-        return response.StatusCode switch
-        {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                new ProviderCheck(ProviderOutcome.Rejected, $"Doppler rejected the access token (HTTP {status}){suffix}"),
-            HttpStatusCode.NotFound =>
-                new ProviderCheck(ProviderOutcome.Rejected, $"Doppler project or config not found (HTTP {status}){suffix}"),
-            _ when ProviderHttp.IsTransient(response.StatusCode) =>
-                new ProviderCheck(ProviderOutcome.Unreachable,
-                    $"Doppler is unavailable (HTTP {status}){suffix}"),
-            _ when status is >= 400 and < 500 =>
-                new ProviderCheck(ProviderOutcome.Rejected, $"Doppler refused the request (HTTP {status}){suffix}"),
-            _ => new ProviderCheck(ProviderOutcome.Unreachable, $"Doppler answered unexpectedly (HTTP {status}){suffix}"),
-        };
+        return null;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,15 +19,33 @@ public sealed class InfisicalClient : IVaultProviderClient
     public const string ClientIdField = "client_id";
     public const string ClientSecretField = "client_secret";
 
+    private static readonly Dictionary<HttpStatusCode, string> Rejections = new()
+    {
+        [HttpStatusCode.Unauthorized] = "refused the access token",
+        [HttpStatusCode.Forbidden] = "project or environment not found, or no access to it",
+        [HttpStatusCode.NotFound] = "project or environment not found, or no access to it",
+    };
+
+    // A 404 is also the answer for an unknown environment or folder: only "Secret with name ... not found" is a missing secret.
+    private static readonly SecretAnswer Secret = new(
+        root => root.TryGetProperty("secret", out var secret) && secret.ValueKind == JsonValueKind.Object
+            && secret.TryGetProperty("secretValue", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null,
+        raw => raw.StartsWith("Secret", StringComparison.OrdinalIgnoreCase),
+        name => $"Infisical has no secret named {name} at this environment and path");
+
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly VaultProviderOptions _options;
     private readonly ILogger<InfisicalClient> _logger;
+    private readonly HttpProviderReader _reader;
 
     public InfisicalClient(IHttpClientFactory httpClientFactory, IOptions<VaultProviderOptions> options, ILogger<InfisicalClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _logger = logger;
+        _reader = new HttpProviderReader("Infisical", HttpProviderReader.InfisicalErrorBody, logger);
     }
 
     public VaultType VaultType => VaultType.Infisical;
@@ -59,13 +76,8 @@ public sealed class InfisicalClient : IVaultProviderClient
         var secretsUrl = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
             $"/api/v3/secrets/raw?workspaceId={Uri.EscapeDataString(settings.ProjectId)}" +
             $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}");
-        using var read = await ProviderHttp.SendAsync(client, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, secretsUrl);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            return request;
-        }, secrets, ct).ConfigureAwait(false);
-        return Log(await ClassifySecretsAsync(read, secrets, ct).ConfigureAwait(false), "secrets", read);
+        using var read = await ProviderHttp.SendAsync(client, HttpProviderReader.BearerGet(secretsUrl, accessToken!), secrets, ct).ConfigureAwait(false);
+        return Log(await _reader.VerificationAsync(read, secrets, Rejections, ct).ConfigureAwait(false), "secrets", read);
     }
 
     private async Task<(string? AccessToken, ProviderCheck? Failure, HttpStatusCode? Status)> LoginAsync(HttpClient client, string clientId, string clientSecret,
@@ -114,75 +126,10 @@ public sealed class InfisicalClient : IVaultProviderClient
         secrets.Add(accessToken);
 
         var path = string.IsNullOrWhiteSpace(settings.SecretPath) ? "/" : settings.SecretPath;
-        var reads = new List<ReferenceRead>(references.Count);
-        foreach (var name in references)
-        {
-            var url = ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
+        return await _reader.ReadEachAsync(client, references, name => HttpProviderReader.BearerGet(ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
                 $"/api/v3/secrets/raw/{Uri.EscapeDataString(name)}?workspaceId={Uri.EscapeDataString(settings.ProjectId)}" +
-                $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}");
-            using var result = await ProviderHttp.SendAsync(client, () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-                return request;
-            }, secrets, ct).ConfigureAwait(false);
-            var read = await ReadSecretAsync(result, name, secrets, ct).ConfigureAwait(false);
-            if (read.Value is not null) secrets.Add(read.Value);
-            _logger.Log(read.Status == CheckStatus.Ok ? LogLevel.Information : LogLevel.Warning,
-                "Infisical read of {Reference}: {Status} (HTTP {HttpStatus}): {Message}",
-                name, read.Status.ToWire(), result.Response is { } r ? (int)r.StatusCode : 0, read.Message ?? "ok");
-            reads.Add(read);
-        }
-        return reads;
-    }
-
-    private static async Task<ReferenceRead> ReadSecretAsync(ProviderHttpResult result, string name, List<string?> secrets, CancellationToken ct)
-    {
-        if (result.Response is not { } response)
-        {
-            return ReferenceRead.Failed(CheckStatus.Unreachable, $"Infisical {result.Failure}.");
-        }
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
-        {
-            var value = await ReadSecretValueAsync(response, ct).ConfigureAwait(false);
-            return value is null
-                ? ReferenceRead.Failed(CheckStatus.Unreachable, "Infisical answered without a secret value.")
-                : ReferenceRead.Found(value);
-        }
-
-        // Classified on the provider's own words: the sanitized text may have lost them (a credential can contain "secret").
-        var raw = await ProviderHttp.ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
-        var detail = raw is null ? null : ProviderMessages.Sanitize(raw, secrets);
-        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
-        // A 404 is also the answer for an unknown environment or folder: only "Secret with name ... not found" is a missing secret.
-        var secretNotFound = raw?.StartsWith("Secret", StringComparison.OrdinalIgnoreCase) == true;
-        var readStatus = ProviderHttp.ReadFailureStatus(response.StatusCode, secretNotFound);
-        var message = readStatus switch
-        {
-            CheckStatus.Missing => $"Infisical has no secret named {name} at this environment and path (HTTP {status}){suffix}",
-            CheckStatus.RateLimited => $"Infisical rate limit reached (HTTP {status}){suffix}",
-            CheckStatus.Unreachable => $"Infisical is unavailable (HTTP {status}){suffix}",
-            _ => $"Infisical refused the read (HTTP {status}){suffix}",
-        };
-        return ReferenceRead.Failed(readStatus, message);
-    }
-
-    private static async Task<string?> ReadSecretValueAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct)
-                .ConfigureAwait(false);
-            return doc.RootElement.TryGetProperty("secret", out var secret) && secret.ValueKind == JsonValueKind.Object
-                && secret.TryGetProperty("secretValue", out var value) && value.ValueKind == JsonValueKind.String
-                    ? value.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+                $"&environment={Uri.EscapeDataString(settings.Environment)}&secretPath={Uri.EscapeDataString(path)}"), accessToken!),
+            Secret, secrets, ct).ConfigureAwait(false);
     }
 
     private ProviderCheck Log(ProviderCheck check, string step, ProviderHttpResult result)
@@ -206,15 +153,14 @@ public sealed class InfisicalClient : IVaultProviderClient
         }
     }
 
-    private static async Task<ProviderCheck> ClassifyLoginAsync(ProviderHttpResult result, List<string?> secrets, CancellationToken ct)
+    private async Task<ProviderCheck> ClassifyLoginAsync(ProviderHttpResult result, List<string?> secrets, CancellationToken ct)
     {
         if (result.Response is not { } response)
         {
             return new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical {result.Failure}.");
         }
         var status = (int)response.StatusCode;
-        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
-        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
+        var suffix = (await _reader.ReadErrorAsync(response, secrets, ct).ConfigureAwait(false)).Suffix;
         return response.StatusCode switch
         {
             HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
@@ -225,33 +171,6 @@ public sealed class InfisicalClient : IVaultProviderClient
             // A 404 at login means the base URL does not point at Infisical: an operator problem, not the user's.
             _ => new ProviderCheck(ProviderOutcome.Unreachable,
                 $"Infisical login answered unexpectedly (HTTP {status}); check Vaults:Infisical:BaseUrl{suffix}"),
-        };
-    }
-
-    private static async Task<ProviderCheck> ClassifySecretsAsync(ProviderHttpResult result, List<string?> secrets, CancellationToken ct)
-    {
-        if (result.Response is not { } response)
-        {
-            return new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical {result.Failure}.");
-        }
-        if (response.IsSuccessStatusCode) return ProviderCheck.Success;
-
-        var status = (int)response.StatusCode;
-        var detail = await ProviderHttp.ReadErrorMessageAsync(response, secrets, ct).ConfigureAwait(false);
-        var suffix = string.IsNullOrEmpty(detail) ? "" : $": {detail}";
-        return response.StatusCode switch
-        {
-            HttpStatusCode.Unauthorized =>
-                new ProviderCheck(ProviderOutcome.Rejected, $"Infisical refused the access token (HTTP {status}){suffix}"),
-            HttpStatusCode.Forbidden or HttpStatusCode.NotFound =>
-                new ProviderCheck(ProviderOutcome.Rejected,
-                    $"Infisical project or environment not found, or no access to it (HTTP {status}){suffix}"),
-            _ when ProviderHttp.IsTransient(response.StatusCode) =>
-                new ProviderCheck(ProviderOutcome.Unreachable,
-                    $"Infisical is unavailable (HTTP {status}){suffix}"),
-            _ when status is >= 400 and < 500 =>
-                new ProviderCheck(ProviderOutcome.Rejected, $"Infisical refused the request (HTTP {status}){suffix}"),
-            _ => new ProviderCheck(ProviderOutcome.Unreachable, $"Infisical answered unexpectedly (HTTP {status}){suffix}"),
         };
     }
 

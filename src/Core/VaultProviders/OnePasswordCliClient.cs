@@ -1,34 +1,25 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dataraven.Core.VaultProviders;
 
 /// <summary>
-/// Verifies a 1Password service account token with the <c>op</c> CLI: <c>op vault list --format json</c>, the token
-/// only in the environment variable <c>OP_SERVICE_ACCOUNT_TOKEN</c> (never in argv). The process tree is killed on timeout.
+/// Verifies a 1Password service account token with the <c>op</c> CLI (<c>op vault list --format json</c>) and reads
+/// references with <c>op read</c>: builds the arguments and classifies the answers; <see cref="IOpProcessRunner"/> runs the process.
 /// </summary>
 public sealed partial class OnePasswordCliClient : IVaultProviderClient
 {
     public const string AccessTokenField = "access_token";
-    public const string TokenEnvironmentVariable = "OP_SERVICE_ACCOUNT_TOKEN";
 
-    public const string InstallHint =
-        "Install the 1Password CLI on the portal host (https://developer.1password.com/docs/cli/get-started/) " +
-        "and set Vaults:OnePassword:CliPath to the full path of the 'op' executable.";
-
-    private readonly VaultProviderOptions _options;
+    private readonly IOpProcessRunner _runner;
     private readonly ILogger<OnePasswordCliClient> _logger;
 
-    public OnePasswordCliClient(IOptions<VaultProviderOptions> options, ILogger<OnePasswordCliClient> logger)
+    public OnePasswordCliClient(IOpProcessRunner runner, ILogger<OnePasswordCliClient> logger)
     {
-        _options = options.Value;
+        _runner = runner;
         _logger = logger;
     }
 
@@ -53,7 +44,7 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
 
     private async Task<ProviderCheck> RunAsync(string token, string?[] secrets, CancellationToken ct)
     {
-        var run = await RunOpAsync(token, VerifyArguments, secrets, ct).ConfigureAwait(false);
+        var run = await _runner.RunAsync(token, VerifyArguments, secrets, ct).ConfigureAwait(false);
         if (run.Failure is not null) return new ProviderCheck(ProviderOutcome.Unreachable, run.Failure);
         if (run.ExitCode == 0)
         {
@@ -80,7 +71,7 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
         var reads = new List<ReferenceRead>(references.Count);
         foreach (var reference in references)
         {
-            var run = await RunOpAsync(token, ReadArguments(reference), [.. secrets], ct).ConfigureAwait(false);
+            var run = await _runner.RunAsync(token, ReadArguments(reference), [.. secrets], ct).ConfigureAwait(false);
             var read = run.Failure is not null ? ReferenceRead.Failed(CheckStatus.Unreachable, run.Failure)
                 : run.ExitCode == 0 ? ReferenceRead.Found(run.Stdout)
                 : ClassifyRead(run.ExitCode, run.Stderr, secrets);
@@ -123,83 +114,6 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
         "isn't an item", "isn't a vault", "isn't a field", "isn't a section", "could not find", "couldn't find", "no item",
         "not found", "does not exist", "doesn't exist", "no such",
     ];
-
-    /// <summary>One finished <c>op</c> run, or why it did not run to the end. Its output can be a secret value: no ToString prints it.</summary>
-    private sealed class OpRun
-    {
-        public string? Failure { get; init; }
-        public int ExitCode { get; init; }
-        public string Stdout { get; init; } = "";
-        public string Stderr { get; init; } = "";
-
-        public override string ToString() => Failure is null ? $"OpRun(exit {ExitCode})" : "OpRun(failed)";
-    }
-
-    private async Task<OpRun> RunOpAsync(string token, IReadOnlyList<string> arguments, string?[] secrets, CancellationToken ct)
-    {
-        var cliPath = string.IsNullOrWhiteSpace(_options.OnePassword.CliPath) ? OnePasswordProviderOptions.DefaultCliPath : _options.OnePassword.CliPath;
-
-        var psi = new ProcessStartInfo(cliPath)
-        {
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments) psi.ArgumentList.Add(argument);
-
-        // Only our token decides who op is: drop inherited OP_* settings (Connect host/token, sessions, accounts).
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OP_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            psi.Environment.Remove(key);
-        }
-        psi.Environment[TokenEnvironmentVariable] = token;
-
-        using var process = new Process { StartInfo = psi };
-        try
-        {
-            if (!process.Start())
-            {
-                return new OpRun { Failure = $"The 1Password CLI could not be started. {InstallHint}" };
-            }
-        }
-        catch (Win32Exception)
-        {
-            _logger.LogError("1Password CLI not found or not executable at the configured Vaults:OnePassword:CliPath");
-            return new OpRun
-            {
-                Failure = $"The 1Password CLI was not found or is not executable at '{ProviderMessages.Sanitize(cliPath, secrets)}'. {InstallHint}",
-            };
-        }
-
-        try { process.StandardInput.Close(); } catch (IOException) { /* the process may already be gone */ }
-        var stdoutTask = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
-
-        var timeout = _options.OnePassword.Timeout;
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeoutCts.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeoutCts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await KillTreeAsync(process).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            return new OpRun { Failure = $"The 1Password CLI did not finish within {timeout.TotalSeconds:0.##} s and was stopped." };
-        }
-
-        return new OpRun
-        {
-            ExitCode = process.ExitCode,
-            Stdout = await ReadOrEmptyAsync(stdoutTask).ConfigureAwait(false),
-            Stderr = await ReadOrEmptyAsync(stderrTask).ConfigureAwait(false),
-        };
-    }
 
     /// <summary>Maps a failed <c>op</c> run to Rejected (authentication) or Unreachable (network, anything else).</summary>
     public static ProviderCheck Classify(int exitCode, string? stderr, IEnumerable<string?> credentials)
@@ -247,39 +161,6 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
         catch (JsonException)
         {
             return false;
-        }
-    }
-
-    private static async Task<string> ReadOrEmptyAsync(Task<string> read)
-    {
-        try
-        {
-            // A grandchild that inherited the pipes could keep them open: do not wait for it forever.
-            return await read.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static async Task KillTreeAsync(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
-        {
-            // Already exited.
-        }
-        try
-        {
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Give up waiting; the kill was requested.
         }
     }
 }

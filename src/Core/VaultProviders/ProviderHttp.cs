@@ -112,27 +112,6 @@ public static class ProviderHttp
 
     private static ProviderHttpResult Fail(string failure) => new() { Failure = failure };
 
-    internal static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, IEnumerable<string?> credentials, CancellationToken ct)
-    {
-        var message = await ReadRawErrorMessageAsync(response, ct).ConfigureAwait(false);
-        return message is null ? null : ProviderMessages.Sanitize(message, credentials);
-    }
-
-    /// <summary>The provider's error message as sent: for classifying only, never to show, log or store.</summary>
-    internal static async Task<string?> ReadRawErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        string body;
-        try
-        {
-            body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        return ProviderMessages.ExtractErrorMessage(body);
-    }
-
     /// <summary>
     /// The field status of a failed reference read: 429 rate_limited, 401/403 rejected, 404 missing when the provider says the
     /// secret itself is absent (else rejected: the connection's project/config/environment is wrong), 408/5xx unreachable.

@@ -107,14 +107,17 @@ public static partial class ProviderMessages
     /// The human message of a provider's JSON error body: Doppler's <c>messages</c> array or Infisical's
     /// <c>message</c> (string or array). Null when the body is not such JSON.
     /// </summary>
-    public static string? ExtractErrorMessage(string? body)
+    public static string? ExtractErrorMessage(string? body) => ExtractErrorMessage(body, ["messages", "message", "error"]);
+
+    /// <summary>The first of <paramref name="properties"/> of a JSON error body that holds text (a string, or an array of strings joined).</summary>
+    public static string? ExtractErrorMessage(string? body, IReadOnlyList<string> properties)
     {
         if (string.IsNullOrWhiteSpace(body)) return null;
         try
         {
             using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            foreach (var name in (string[])["messages", "message", "error"])
+            foreach (var name in properties)
             {
                 if (!doc.RootElement.TryGetProperty(name, out var value)) continue;
                 var text = value.ValueKind switch

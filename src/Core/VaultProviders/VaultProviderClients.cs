@@ -58,6 +58,7 @@ public static class VaultProviderServiceCollectionExtensions
 
         services.TryAddSingleton<DopplerClient>();
         services.TryAddSingleton<InfisicalClient>();
+        services.TryAddSingleton<IOpProcessRunner, OpCliRunner>();
         services.TryAddSingleton<OnePasswordCliClient>();
         services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<OnePasswordCliClient>());
         services.AddSingleton<IVaultProviderClient>(sp => sp.GetRequiredService<DopplerClient>());

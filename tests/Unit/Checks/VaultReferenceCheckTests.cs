@@ -105,7 +105,7 @@ public sealed class VaultReferenceCheckTests : IAsyncLifetime
         Assert.Equal(CheckStatus.RateLimited, second.Status);
         Assert.All(second.Fields, f => Assert.Equal(CheckStatus.RateLimited, f.Status));
         Assert.Equal(runs, scenario.Op.Runs);
-        Assert.Equal(2, scenario.Harness.Services.GetRequiredService<IOnePasswordReadMeter>().ReadsThisHour(scenario.Connections[VaultType.OnePassword]));
+        Assert.Equal(2, scenario.Harness.Services.GetRequiredService<IProviderReadMeter>().ReadsThisHour(scenario.Connections[VaultType.OnePassword]));
     }
 
     [Fact]

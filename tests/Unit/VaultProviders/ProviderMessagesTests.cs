@@ -104,6 +104,19 @@ public sealed class ProviderMessagesTests
     {
         Assert.Equal(expected, ProviderMessages.ExtractErrorMessage(body));
     }
+
+    [Theory]
+    [InlineData("doppler", "{\"messages\":[\"Could not find requested secret\"],\"success\":false}", "Could not find requested secret")]
+    [InlineData("doppler", "{\"message\":\"not Doppler's shape\"}", null)]
+    [InlineData("infisical", "{\"reqId\":\"r1\",\"statusCode\":404,\"message\":\"Secret with name X not found\",\"error\":\"NotFound\"}", "Secret with name X not found")]
+    [InlineData("infisical", "{\"reqId\":\"r1\",\"statusCode\":400,\"message\":[\"a\",\"b\"],\"error\":\"BadRequest\"}", "a; b")]
+    [InlineData("infisical", "{\"reqId\":\"r1\",\"statusCode\":500,\"error\":\"InternalServerError\"}", "InternalServerError")]
+    [InlineData("infisical", "{\"messages\":[\"not Infisical's shape\"]}", null)]
+    public void ExtractErrorMessage_EachProvidersDocumentedBody_OnlyThatShape(string provider, string body, string? expected)
+    {
+        var shape = provider == "doppler" ? HttpProviderReader.DopplerErrorBody : HttpProviderReader.InfisicalErrorBody;
+        Assert.Equal(expected, ProviderMessages.ExtractErrorMessage(body, shape));
+    }
 }
 
 public sealed class ProviderHttpTests

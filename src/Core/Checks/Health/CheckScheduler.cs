@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Dataraven.Core.Checks.Health;
 
 /// <summary>What one scheduled pass did.</summary>
-/// <param name="Deferred">Secrets left for a later pass because their 1Password connection's hourly read budget is spent.</param>
+/// <param name="Deferred">Secrets left for a later pass because their connection's hourly read budget is spent.</param>
 /// <param name="Errors">Checks that threw (logged); the others ran regardless.</param>
 public sealed record CheckPass(int ConnectionsChecked, int SecretsChecked, int Failing, int Deferred, int Errors)
 {
@@ -23,11 +23,12 @@ public sealed record CheckPass(int ConnectionsChecked, int SecretsChecked, int F
 /// older than <c>Checks:IntervalMinutes</c> (never checked = due), oldest first, at most <c>Checks:Concurrency</c> at a
 /// time, as the system actor. A pass takes only its share of what is due (<see cref="BatchSize"/>), so a restart after a
 /// long stop works through the backlog over the following minutes instead of firing everything at once. A secret whose
-/// 1Password connection lacks the reads it needs in this hour's budget is deferred rather than recorded as rate limited.
+/// connection's provider rations reads (1Password) and lacks the reads it needs in this hour's budget is deferred rather
+/// than recorded as rate limited.
 /// </summary>
 public sealed class CheckScheduler(
     IServiceScopeFactory scopes,
-    IOnePasswordReadMeter meter,
+    IProviderReadMeter meter,
     IOptions<ChecksOptions> options,
     TimeProvider time,
     ILogger<CheckScheduler> logger) : BackgroundService
@@ -36,7 +37,7 @@ public sealed class CheckScheduler(
 
     private enum Outcome { Ok, Failing, Deferred, Error }
 
-    private sealed record Due(Guid TeamId, Guid Id, bool IsConnection, DateTime? LastCheckedAt, Guid? OnePasswordConnection, int Reads);
+    private sealed record Due(Guid TeamId, Guid Id, bool IsConnection, DateTime? LastCheckedAt, Guid? BudgetedConnection, int Reads);
 
     private sealed record Job(Due Item, Func<IServiceProvider, CancellationToken, Task<Outcome>> Run);
 
@@ -92,7 +93,7 @@ public sealed class CheckScheduler(
     }
 
     /// <summary>
-    /// What is due, oldest check first, up to the batch size. 1Password reads are counted while planning, so the secrets
+    /// What is due, oldest check first, up to the batch size. Rationed reads are counted while planning, so the secrets
     /// of one connection never ask together for more than what is left of its hourly budget; a deferred secret takes no
     /// slot of the batch and stays due.
     /// </summary>
@@ -102,7 +103,9 @@ public sealed class CheckScheduler(
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         DateTime? dueBefore = Clock.UtcNow(time) - Interval;
         var total = await db.VaultConnections.CountAsync(ct) + await db.Secrets.CountAsync(ct);
-        var onePassword = (await db.VaultConnections.Where(c => c.VaultType == VaultType.OnePassword).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        var rationed = VaultTypes.All.Where(t => meter.BudgetPerHour(t) is not null).ToList();
+        var budgets = (await db.VaultConnections.Where(c => rationed.Contains(c.VaultType)).Select(c => new { c.Id, c.VaultType }).ToListAsync(ct))
+            .ToDictionary(c => c.Id, c => (Provider: c.VaultType.DisplayName(), Budget: meter.BudgetPerHour(c.VaultType)!.Value));
         var connections = await db.VaultConnections.AsNoTracking()
             .Where(c => c.LastVerifiedAt == null || c.LastVerifiedAt <= dueBefore)
             .Select(c => new Due(c.TeamId, c.Id, true, c.LastVerifiedAt, null, 0))
@@ -112,7 +115,7 @@ public sealed class CheckScheduler(
             .ToListAsync(ct);
         var due = connections
             .Concat(secrets.Select(s => new Due(s.TeamId, s.Id, false, s.Health.CheckedAt,
-                s.VaultConnectionId is { } cid && onePassword.Contains(cid) ? cid : null, s.FieldMappings.Count)))
+                s.VaultConnectionId is { } cid && budgets.ContainsKey(cid) ? cid : null, s.FieldMappings.Count)))
             // Connections first among equals: a secret's check depends on its connection working.
             .OrderBy(d => d.LastCheckedAt ?? DateTime.MinValue).ThenBy(d => !d.IsConnection).ThenBy(d => d.Id);
 
@@ -126,13 +129,14 @@ public sealed class CheckScheduler(
             {
                 break;
             }
-            if (item.OnePasswordConnection is { } cid)
+            if (item.BudgetedConnection is { } cid)
             {
+                var (provider, budget) = budgets[cid];
                 var used = meter.ReadsThisHour(cid) + planned.GetValueOrDefault(cid);
-                if (used + item.Reads > meter.BudgetPerHour)
+                if (used + item.Reads > budget)
                 {
-                    logger.LogWarning("Secret {SecretId} deferred: its 1Password connection {ConnectionId} has {Left} of {Budget} reads left this hour and the check needs {Reads}",
-                        item.Id, cid, Math.Max(0, meter.BudgetPerHour - used), meter.BudgetPerHour, item.Reads);
+                    logger.LogWarning("Secret {SecretId} deferred: its {Provider} connection {ConnectionId} has {Left} of {Budget} reads left this hour and the check needs {Reads}",
+                        item.Id, provider, cid, Math.Max(0, budget - used), budget, item.Reads);
                     jobs.Add(new Job(item, (_, _) => Task.FromResult(Outcome.Deferred)));
                     continue;
                 }

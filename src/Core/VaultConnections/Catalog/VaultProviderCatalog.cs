@@ -30,7 +30,8 @@ public static partial class VaultProviderCatalog
                 "A 1Password reference looks like op://<vault>/<item>/[<section>/]<field>, with names of letters, digits, " +
                 "-, _, . and spaces, optionally followed by ?attribute=... (e.g. ?attribute=otp).",
                 (stem, field) => $"op://DevOps/{stem.Replace('_', '-')}-Prod/{field}"),
-            DocumentationUrl: "https://developer.1password.com/docs/service-accounts/"),
+            DocumentationUrl: "https://developer.1password.com/docs/service-accounts/",
+            ReadBudget: new(o => o.OnePasswordReadsPerHour)),
 
         new(VaultType.Doppler, "doppler", "Doppler",
             Tagline: "A service token for one project config.",
@@ -46,9 +47,15 @@ public static partial class VaultProviderCatalog
             Settings:
             [
                 new(F.Project, "Project", "The project's name as shown in Doppler's project list.",
-                    IsSecret: false, MaxLength: 255, Placeholder: "backend", HalfWidth: true),
+                    IsSecret: false, MaxLength: 255, Placeholder: "backend", HalfWidth: true)
+                {
+                    Access = VaultFieldAccess.Setting(r => r.Project, (r, v) => r.Project = v),
+                },
                 new(F.Config, "Config", "The config the token belongs to, e.g. `dev`, `stg` or `prd`.",
-                    IsSecret: false, MaxLength: 255, Placeholder: "prd", HalfWidth: true),
+                    IsSecret: false, MaxLength: 255, Placeholder: "prd", HalfWidth: true)
+                {
+                    Access = VaultFieldAccess.Setting(r => r.Config, (r, v) => r.Config = v),
+                },
             ],
             References: new(DopplerReference(),
                 "A Doppler reference is a secret name of upper-case letters, digits and underscores, not starting with a digit (e.g. AWS_ACCESS_KEY_ID).",
@@ -68,12 +75,18 @@ public static partial class VaultProviderCatalog
                     "Client ID must be the Universal Auth client ID, a UUID like 6f1c2a9e-3b7d-4c55-9a0e-2d4b8f1e7c30.",
                     Placeholder: "6f1c2a9e-3b7d-…",
                     RotateHint: "Project Settings → Access Control → Machine Identities → Universal Auth.",
-                    HalfWidth: true),
+                    HalfWidth: true)
+                {
+                    Access = VaultFieldAccess.Credential(r => r.ClientId, (r, v) => r.ClientId = v),
+                },
                 new(F.ClientSecret, "Client secret",
                     "Created on the same Universal Auth page (Create client secret); Infisical shows it once.",
                     IsSecret: true, MaxLength: 1000,
                     RotateHint: "Create a new client secret there, rotate here, then revoke the old one in Infisical.",
-                    HalfWidth: true, Verbatim: true),
+                    HalfWidth: true, Verbatim: true)
+                {
+                    Access = VaultFieldAccess.Credential(r => r.ClientSecret, (r, v) => r.ClientSecret = v),
+                },
             ],
             Settings:
             [
@@ -81,17 +94,26 @@ public static partial class VaultProviderCatalog
                     "Project Settings → Project ID (a UUID). The machine identity must be a member of this project.",
                     IsSecret: false, MaxLength: 36, VaultFieldFormat.Uuid,
                     "Project ID must be the Infisical project ID, a UUID (Project settings → Project ID).",
-                    Placeholder: "0f9e8d7c-6b5a-4321-8fed-cba987654321"),
+                    Placeholder: "0f9e8d7c-6b5a-4321-8fed-cba987654321")
+                {
+                    Access = VaultFieldAccess.Setting(r => r.ProjectId, (r, v) => r.ProjectId = v),
+                },
                 new(F.Environment, "Environment",
                     "The environment's slug (Project Settings → Environments), e.g. `dev` or `prod`.",
                     IsSecret: false, MaxLength: 100, VaultFieldFormat.Slug,
                     "Environment must be the environment's slug (lower-case letters, digits, - and _), like dev or prod.",
-                    Placeholder: "prod", HalfWidth: true),
+                    Placeholder: "prod", HalfWidth: true)
+                {
+                    Access = VaultFieldAccess.Setting(r => r.Environment, (r, v) => r.Environment = v),
+                },
                 new(F.SecretPath, "Secret path",
                     "The folder to read from; `/` is the root. Starts with `/`.",
                     IsSecret: false, MaxLength: 500, VaultFieldFormat.AbsolutePath,
                     "Secret path must start with /, like / or /storage/prod.",
-                    Required: false, Placeholder: "/", Default: "/", HalfWidth: true),
+                    Required: false, Placeholder: "/", Default: "/", HalfWidth: true)
+                {
+                    Access = VaultFieldAccess.Setting(r => r.SecretPath, (r, v) => r.SecretPath = v),
+                },
             ],
             References: new(InfisicalReference(),
                 "An Infisical reference is a secret key without spaces, ':' or '/' (e.g. AWS_ACCESS_KEY_ID); the folder comes from the connection's secret path.",
@@ -113,9 +135,21 @@ public static partial class VaultProviderCatalog
 
     public static IEnumerable<VaultField> AllCredentials => All.SelectMany(p => p.Credentials).DistinctBy(f => f.WireName);
 
+    /// <summary>A provider-specific field by its wire name (its value's accessors are the same for every provider that takes it).</summary>
+    public static VaultField Field(string wireName) =>
+        AllFields.FirstOrDefault(f => f.WireName == wireName)
+        ?? throw new ArgumentOutOfRangeException(nameof(wireName), wireName, "Not a provider-specific field.");
+
+    public static VaultField Credential(string wireName) =>
+        AllCredentials.FirstOrDefault(f => f.WireName == wireName)
+        ?? throw new ArgumentOutOfRangeException(nameof(wireName), wireName, "Not a credential field.");
+
     private static VaultField AccessToken(string label, string prefix, string hint, string rotateHint) =>
         new(F.AccessToken, label, hint, IsSecret: true, MaxLength: 4096, VaultFieldFormat.TokenPrefix,
-            Placeholder: $"{prefix}…", RotateHint: rotateHint, ErrorLabel: "Access token");
+            Placeholder: $"{prefix}…", RotateHint: rotateHint, ErrorLabel: "Access token")
+        {
+            Access = VaultFieldAccess.Credential(r => r.AccessToken, (r, v) => r.AccessToken = v),
+        };
 
     private static string SecretKeyExample(string stem, string field) => $"{stem}_{field}".ToUpperInvariant();
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dataraven.Core.Checks;
 using Dataraven.Core.VaultProviders;
 
 namespace Dataraven.Core.VaultConnections.Catalog;
@@ -48,6 +49,9 @@ public sealed record VaultField(
     bool Verbatim = false,
     string? ErrorLabel = null)
 {
+    /// <summary>Where the value lives on the requests that carry it.</summary>
+    public required VaultFieldAccess Access { get; init; }
+
     public string NameInMessages => ErrorLabel ?? Label;
 
     /// <summary>The value to store for what the request carried (already validated).</summary>
@@ -55,15 +59,61 @@ public sealed record VaultField(
         string.IsNullOrEmpty(value) ? Default : Verbatim ? value : value.Trim();
 }
 
+/// <summary>
+/// Reads and writes one field's value on the requests: a credential on both requests that carry credentials (create and
+/// rotate), a setting on the create request only.
+/// </summary>
+public abstract class VaultFieldAccess
+{
+    public abstract string? Get(CreateVaultConnectionRequest request);
+
+    public abstract void Set(CreateVaultConnectionRequest request, string? value);
+
+    public virtual string? Get(RotateVaultConnectionRequest request) => throw NotACredential();
+
+    public virtual void Set(RotateVaultConnectionRequest request, string? value) => throw NotACredential();
+
+    public static VaultFieldAccess Credential(Func<IVaultCredentialValues, string?> get, Action<IVaultCredentialValues, string?> set) =>
+        new CredentialAccess(get, set);
+
+    public static VaultFieldAccess Setting(Func<CreateVaultConnectionRequest, string?> get, Action<CreateVaultConnectionRequest, string?> set) =>
+        new SettingAccess(get, set);
+
+    private static InvalidOperationException NotACredential() => new("A setting is not carried by the rotate request.");
+
+    private sealed class CredentialAccess(Func<IVaultCredentialValues, string?> get, Action<IVaultCredentialValues, string?> set) : VaultFieldAccess
+    {
+        public override string? Get(CreateVaultConnectionRequest request) => get(request);
+
+        public override void Set(CreateVaultConnectionRequest request, string? value) => set(request, value);
+
+        public override string? Get(RotateVaultConnectionRequest request) => get(request);
+
+        public override void Set(RotateVaultConnectionRequest request, string? value) => set(request, value);
+    }
+
+    private sealed class SettingAccess(Func<CreateVaultConnectionRequest, string?> get, Action<CreateVaultConnectionRequest, string?> set) : VaultFieldAccess
+    {
+        public override string? Get(CreateVaultConnectionRequest request) => get(request);
+
+        public override void Set(CreateVaultConnectionRequest request, string? value) => set(request, value);
+    }
+}
+
 /// <summary>What a field mapping's <c>reference</c> looks like in one vault.</summary>
 /// <param name="Description">The rule in one sentence, for help text and error messages.</param>
 /// <param name="Example">An example reference from a secret type's stem (<c>AWS</c>) and a credential field name.</param>
 public sealed record VaultReferenceSyntax(Regex Pattern, string Description, Func<string, string, string> Example);
 
+/// <summary>A provider whose reads are rationed per connection and clock hour (1Password rate-limits service accounts per hour).</summary>
+/// <param name="PerHour">The reads one connection may make per hour, from the options.</param>
+public sealed record VaultReadBudget(Func<ChecksOptions, int> PerHour);
+
 /// <param name="WireName">The <c>vault_type</c> on the wire.</param>
 /// <param name="Tagline">One line under the provider's name on the wizard's provider card.</param>
 /// <param name="TokenPrefix">How the provider's access tokens start, for providers that use one.</param>
 /// <param name="SettingsSummary">The settings in a few characters, for the list; null when there are none.</param>
+/// <param name="ReadBudget">The hourly budget checks spend reading references; null when reads are not rationed.</param>
 public sealed record VaultProviderDefinition(
     VaultType Type,
     string WireName,
@@ -76,7 +126,8 @@ public sealed record VaultProviderDefinition(
     IReadOnlyList<VaultField> Settings,
     VaultReferenceSyntax References,
     string DocumentationUrl,
-    Func<VaultConnectionSettings, string>? SettingsSummary = null)
+    Func<VaultConnectionSettings, string>? SettingsSummary = null,
+    VaultReadBudget? ReadBudget = null)
 {
     /// <summary>Credentials first, then settings: the order of the form and of validation errors.</summary>
     public IEnumerable<VaultField> Fields => Credentials.Concat(Settings);
