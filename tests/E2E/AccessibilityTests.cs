@@ -9,8 +9,10 @@ namespace Dataraven.Tests.E2E;
 /// <summary>axe-core's WCAG 2.1 A/AA rules over every page of the nav and the pages they lead to, at desktop and phone width.</summary>
 public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser)
 {
-    [Fact]
-    public Task EveryPage_DesktopAndPhone_HasNoSeriousOrCriticalViolations() => WithPageAsync(async page =>
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public Task EveryPage_DesktopAndPhone_HasNoSeriousOrCriticalViolations(string theme) => WithPageAsync(async page =>
     {
         // An Owner of a Pro team with something on every list: a connection, a secret, members, a pending invitation, activity.
         var team = await Portal.CreateTeamAsync("Acme Data", tier: "pro", ownerEmail: "ada@example.com");
@@ -39,7 +41,9 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
         foreach (var (device, width, height) in new[] { ("desktop", 1280, 800), ("phone", 390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
+            // The theme toggle's cookie, read at prerender.
             await page.Context.ClearCookiesAsync();
+            await page.Context.AddCookiesAsync([new Cookie { Name = "dr-theme", Value = theme, Url = Portal.BaseAddress!.ToString() }]);
             var signedIn = false;
             foreach (var target in pages)
             {
@@ -52,15 +56,15 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                 views++;
                 foreach (var violation in await Axe.SeriousViolationsAsync(page))
                 {
-                    found.Add(Axe.Describe($"{target.Path} at {width} px", violation));
+                    found.Add(Axe.Describe($"{target.Path} at {width} px, {theme}", violation));
                     perRule[violation.Rule] = perRule.GetValueOrDefault(violation.Rule) + violation.Targets.Count;
                 }
             }
         }
 
-        output.WriteLine($"{views} page views; serious/critical nodes per rule: " +
+        output.WriteLine($"{theme}: {views} page views; serious/critical nodes per rule: " +
                          (perRule.Count == 0 ? "none" : string.Join(", ", perRule.Select(r => $"{r.Key} {r.Value}"))));
-        Assert.True(found.Count == 0, $"Serious or critical axe-core {Axe.Version} violations in {views} page views:\n" + string.Join("\n", found));
+        Assert.True(found.Count == 0, $"Serious or critical axe-core {Axe.Version} violations in {views} {theme} page views:\n" + string.Join("\n", found));
     });
 
     private static async Task<Dictionary<string, object?>> PostAsync(HttpClient api, string path, object body)

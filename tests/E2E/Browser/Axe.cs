@@ -19,6 +19,7 @@ public static class Axe
             $"axe-core is missing at {ScriptPath}. The accessibility tests need it: run ./test.sh (it installs it) or " +
             $"`npm install --prefix ~/.cache/dataraven/axe-core axe-core@{Version}`."));
 
+    /// <summary>A rule broken on this page: each target is a node's selector and the start of its markup.</summary>
     public sealed record Violation(string Rule, string Impact, string Help, IReadOnlyList<string> Targets);
 
     /// <summary>The serious and critical WCAG 2.1 A/AA violations of the page as it is now, one entry per rule.</summary>
@@ -34,7 +35,7 @@ public static class Axe
                 const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
                 return JSON.stringify(result.violations
                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                    .map(v => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ')) })));
+                    .map(v => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ') + '  ' + n.html.slice(0, 160)) })));
             }
             """);
         return JsonSerializer.Deserialize<List<Violation>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
