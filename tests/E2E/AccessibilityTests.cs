@@ -3,6 +3,7 @@ using Dataraven.Core.Teams;
 using Dataraven.Tests.E2E.Browser;
 using Dataraven.Tests.Infrastructure;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Dataraven.Tests.E2E;
 
@@ -53,6 +54,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                     signedIn = true;
                 }
                 await MainPages.OpenAsync(page, target);
+                await Expect(page.Locator("html")).ToHaveClassAsync(theme == "dark" ? "dr-dark" : "");
                 views++;
                 foreach (var violation in await Axe.SeriousViolationsAsync(page))
                 {

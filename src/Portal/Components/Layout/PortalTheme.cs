@@ -39,6 +39,12 @@ public static class PortalTheme
             Error = "#f87171",
             Warning = "#fbbf24",
             Success = "#4ade80",
+            // These fills are light: white text on them is under 3:1 (filled buttons, the plan and "You" chips), dark ink is over 6:1.
+            PrimaryContrastText = "#0f1020",
+            SuccessContrastText = "#0f1020",
+            InfoContrastText = "#0f1020",
+            WarningContrastText = "#0f1020",
+            ErrorContrastText = "#0f1020",
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px" },
         Typography = new Typography
