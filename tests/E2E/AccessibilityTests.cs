@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using Dataraven.Core.Teams;
 using Dataraven.Tests.E2E.Browser;
+using Dataraven.Tests.E2E.Pages;
+using Dataraven.Tests.E2E.Secrets;
+using Dataraven.Tests.E2E.VaultConnections;
 using Dataraven.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -55,18 +58,40 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                 }
                 await MainPages.OpenAsync(page, target);
                 await Expect(page.Locator("html")).ToHaveClassAsync(theme == "dark" ? "dr-dark" : "");
-                views++;
-                foreach (var violation in await Axe.SeriousViolationsAsync(page))
-                {
-                    found.Add(Axe.Describe($"{target.Path} at {width} px, {theme}", violation));
-                    perRule[violation.Rule] = perRule.GetValueOrDefault(violation.Rule) + violation.Targets.Count;
-                }
+                await MeasureAsync($"{target.Path} at {width} px, {theme}");
+            }
+            // What only a click shows: the wizard's details form, the editor's vault mappings, the phone's menu.
+            var wizard = await VaultConnectionWizardPage.OpenAsync(page);
+            await wizard.ChooseAsync("infisical");
+            await MeasureAsync($"wizard, Infisical details at {width} px, {theme}");
+            var editor = await SecretEditorPage.OpenNewAsync(page);
+            await editor.ChooseTypeAsync("Amazon S3");
+            await editor.ChooseVaultAsync();
+            await editor.ChooseConnectionAsync("Infisical prod");
+            await Expect(editor.MappingRows).ToHaveCountAsync(2);
+            await MeasureAsync($"editor, vault references at {width} px, {theme}");
+            if (width < 960)
+            {
+                var overview = await OverviewPage.OpenAsync(page);
+                await overview.MenuButton.ClickAsync();
+                await Expect(overview.NavLink("Members")).ToBeVisibleAsync();
+                await MeasureAsync($"menu open at {width} px, {theme}");
             }
         }
 
         output.WriteLine($"{theme}: {views} page views; serious/critical nodes per rule: " +
                          (perRule.Count == 0 ? "none" : string.Join(", ", perRule.Select(r => $"{r.Key} {r.Value}"))));
         Assert.True(found.Count == 0, $"Serious or critical axe-core {Axe.Version} violations in {views} {theme} page views:\n" + string.Join("\n", found));
+
+        async Task MeasureAsync(string view)
+        {
+            views++;
+            foreach (var violation in await Axe.SeriousViolationsAsync(page))
+            {
+                found.Add(Axe.Describe(view, violation));
+                perRule[violation.Rule] = perRule.GetValueOrDefault(violation.Rule) + violation.Targets.Count;
+            }
+        }
     });
 
     private static async Task<Dictionary<string, object?>> PostAsync(HttpClient api, string path, object body)
