@@ -59,11 +59,16 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                 await MainPages.OpenAsync(page, target);
                 await Expect(page.Locator("html")).ToHaveClassAsync(theme == "dark" ? "dr-dark" : "");
                 await MeasureAsync($"{target.Path} at {width} px, {theme}");
+                if (target.Name is "secrets" or "members" or "api-keys" or "register")
+                {
+                    await SaveScreenshotAsync(page, $"a11y-{target.Name}-{device}-{theme}");
+                }
             }
             // What only a click shows: the wizard's details form, the editor's vault mappings, the phone's menu.
             var wizard = await VaultConnectionWizardPage.OpenAsync(page);
             await wizard.ChooseAsync("infisical");
             await MeasureAsync($"wizard, Infisical details at {width} px, {theme}");
+            await SaveScreenshotAsync(page, $"a11y-wizard-details-{device}-{theme}");
             var editor = await SecretEditorPage.OpenNewAsync(page);
             await editor.ChooseTypeAsync("Amazon S3");
             await editor.ChooseVaultAsync();
