@@ -63,6 +63,17 @@ if [[ ! -x "$AZURITE_DIR/node_modules/.bin/azurite-blob" ]]; then
     fi
 fi
 
+# The accessibility browser tests inject axe-core (npm), kept outside the repository like Azurite.
+AXE_DIR="$HOME/.cache/dataraven/axe-core"
+if [[ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]]; then
+    echo "==> Installing axe-core 4.14.1 into $AXE_DIR"
+    if ! { mkdir -p "$AXE_DIR" && npm install --prefix "$AXE_DIR" --no-audit --no-fund -s axe-core@4.14.1 >/dev/null; }; then
+        echo "axe-core could not be installed (npm install axe-core@4.14.1); the accessibility tests need it." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
 echo "==> Restoring dotnet tools (.config/dotnet-tools.json)"
 dotnet tool restore >/dev/null || echo "dotnet tool restore failed (dotnet-ef is only needed to add migrations)." >&2
 

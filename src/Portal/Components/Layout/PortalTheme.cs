@@ -23,6 +23,8 @@ public static class PortalTheme
             Error = "#b91c1c",
             Warning = "#b45309",
             Success = "#15803d",
+            // MudBlazor's #2196f3 under white chip text is 3.0:1; this blue is 5.9:1 (WCAG AA), as text on white too.
+            Info = "#0369a1",
         },
         PaletteDark = new PaletteDark
         {
@@ -37,6 +39,12 @@ public static class PortalTheme
             Error = "#f87171",
             Warning = "#fbbf24",
             Success = "#4ade80",
+            // These fills are light: white text on them is under 3:1 (filled buttons, the plan and "You" chips), dark ink is over 6:1.
+            PrimaryContrastText = "#0f1020",
+            SuccessContrastText = "#0f1020",
+            InfoContrastText = "#0f1020",
+            WarningContrastText = "#0f1020",
+            ErrorContrastText = "#0f1020",
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px" },
         Typography = new Typography
