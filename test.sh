@@ -74,6 +74,17 @@ if [[ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]]; then
     fi
 fi
 
+# The OpenAPI document's lint and generated client (OpenApiLintTests) use npm tools, kept outside the repository.
+REDOCLY_DIR="$HOME/.cache/dataraven/redocly"
+if [[ ! -x "$REDOCLY_DIR/node_modules/.bin/redocly" || ! -x "$REDOCLY_DIR/node_modules/.bin/openapi-typescript" ]]; then
+    echo "==> Installing @redocly/cli 2.77.0 and openapi-typescript 7.13.0 into $REDOCLY_DIR"
+    if ! { mkdir -p "$REDOCLY_DIR" && npm install --prefix "$REDOCLY_DIR" --no-audit --no-fund -s @redocly/cli@2.77.0 openapi-typescript@7.13.0 >/dev/null; }; then
+        echo "The OpenAPI tools could not be installed (npm install @redocly/cli@2.77.0 openapi-typescript@7.13.0); OpenApiLintTests need them." >&2
+        summary 0 0
+        exit 1
+    fi
+fi
+
 echo "==> Restoring dotnet tools (.config/dotnet-tools.json)"
 dotnet tool restore >/dev/null || echo "dotnet tool restore failed (dotnet-ef is only needed to add migrations)." >&2
 

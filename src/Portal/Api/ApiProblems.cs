@@ -1,8 +1,32 @@
 using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ValidationProblem = Dataraven.Core.Common.ValidationProblem;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dataraven.Portal.Api;
+
+/// <summary>A problem as the API answers it: problem+json with a <c>code</c>, and Retry-After where the problem says when.</summary>
+public sealed class ApiProblem(Problem problem) : IResult, IStatusCodeHttpResult
+{
+    public Problem Problem { get; } = problem;
+
+    public int? StatusCode => ApiProblems.StatusOf(Problem);
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (Problem is ProviderBusyProblem { RetryAfter: var busy })
+        {
+            httpContext.Response.Headers.RetryAfter = ApiProblems.RetryAfterSeconds(busy);
+        }
+        else if (Problem is RateLimitedProblem { RetryAfter: var limited })
+        {
+            httpContext.Response.Headers.RetryAfter = ApiProblems.RetryAfterSeconds(limited);
+        }
+        var details = ApiProblems.DetailsOf(Problem);
+        return Results.Json(details, ApiJson.Options, ProblemResponseMetadata.ContentType, details.Status).ExecuteAsync(httpContext);
+    }
+}
 
 /// <summary>The one place business problems become HTTP: status codes and problem+json bodies with a <c>code</c>.</summary>
 public static class ApiProblems
@@ -11,7 +35,29 @@ public static class ApiProblems
 
     public static int StatusOf(Problem problem) => ApiErrors.Find(problem.Code)?.Status ?? StatusCodes.Status500InternalServerError;
 
-    public static IResult ToResult(this Problem problem)
+    public static ApiProblem ToResult(this Problem problem) => new(problem);
+
+    /// <summary>200 with the mapped value, or the problem.</summary>
+    public static Results<Ok<TOut>, ApiProblem> ToOk<T, TOut>(this Result<T> result, Func<T, TOut> map) =>
+        result.IsSuccess ? TypedResults.Ok(map(result.Value!)) : result.Problem!.ToResult();
+
+    /// <summary>201 with the mapped value at the location <paramref name="locationOf"/> gives, or the problem.</summary>
+    public static Results<Created<TOut>, ApiProblem> ToCreated<T, TOut>(this Result<T> result, Func<T, string> locationOf, Func<T, TOut> map) =>
+        result.IsSuccess ? TypedResults.Created(locationOf(result.Value!), map(result.Value!)) : result.Problem!.ToResult();
+
+    /// <summary>204, or the problem.</summary>
+    public static Results<NoContent, ApiProblem> ToNoContent<T>(this Result<T> result) =>
+        result.IsSuccess ? TypedResults.NoContent() : result.Problem!.ToResult();
+
+    /// <summary>The next step on the value, or the problem it met first.</summary>
+    public static async Task<Result<TOut>> ThenAsync<T, TOut>(this Task<Result<T>> first, Func<T, Task<Result<TOut>>> next)
+    {
+        var result = await first;
+        return result.IsSuccess ? await next(result.Value!) : result.Problem!;
+    }
+
+    /// <summary>The problem+json body of <paramref name="problem"/>: status from the table, <c>code</c> and the members its kind carries.</summary>
+    internal static ProblemDetails DetailsOf(Problem problem)
     {
         var details = new ProblemDetails
         {
@@ -36,21 +82,8 @@ public static class ApiProblems
                 details.Extensions["secrets"] = u.UsedBy.Select(s => new { id = s.Id, name = s.Name }).ToArray();
                 break;
         }
-        var json = Results.Json(details, ApiJson.Options, "application/problem+json", details.Status);
-        return problem switch
-        {
-            ProviderBusyProblem b => new WithRetryAfter(json, b.RetryAfter),
-            RateLimitedProblem r => new WithRetryAfter(json, r.RetryAfter),
-            _ => json,
-        };
+        return details;
     }
-
-    public static IResult ToResult<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
-        result.IsSuccess ? onSuccess(result.Value!) : result.Problem!.ToResult();
-
-    public static IResult Ok<T>(T body) => Results.Json(body, ApiJson.Options);
-
-    public static IResult Created<T>(string location, T body) => new CreatedJson<T>(location, body);
 
     /// <summary>Unexpected failures: store outages become 502 provider_unreachable, anything else a 500 without details.</summary>
     public static Problem FromException(Exception e) => e switch
@@ -76,24 +109,6 @@ public static class ApiProblems
     /// <summary>Whole seconds, at least 1: a client that retries at once would only be refused again.</summary>
     public static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-
-    private sealed class CreatedJson<T>(string location, T body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return Results.Json(body, ApiJson.Options, statusCode: 201).ExecuteAsync(httpContext);
-        }
-    }
 }
 
 /// <summary>An error the API answers with: its machine-readable code and its HTTP status.</summary>
@@ -113,6 +128,9 @@ public static class ApiErrors
     public static readonly ApiError MethodNotAllowed = new("method_not_allowed", StatusCodes.Status405MethodNotAllowed);
     public static readonly ApiError NameConflict = new("name_conflict", StatusCodes.Status409Conflict);
     public static readonly ApiError InUse = new("in_use", StatusCodes.Status409Conflict);
+    // A link that no longer opens: an invitation accepted, revoked or expired; a credential request used up (DESIGN.md).
+    public static readonly ApiError InvitationClosed = new("invitation_closed", StatusCodes.Status410Gone);
+    public static readonly ApiError RequestClosed = new("request_closed", StatusCodes.Status410Gone);
     public static readonly ApiError PayloadTooLarge = new("payload_too_large", StatusCodes.Status413PayloadTooLarge);
     public static readonly ApiError UnsupportedMediaType = new("unsupported_media_type", StatusCodes.Status415UnsupportedMediaType);
     public static readonly ApiError ProviderRejected = new("provider_rejected", StatusCodes.Status422UnprocessableEntity);
@@ -124,7 +142,7 @@ public static class ApiErrors
     public static readonly IReadOnlyList<ApiError> All =
     [
         ValidationFailed, Unauthenticated, ForbiddenRole, TierLimitReached, NotFound, MethodNotAllowed,
-        NameConflict, InUse, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable,
+        NameConflict, InUse, InvitationClosed, RequestClosed, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable,
         RateLimited, ProviderBusy, Internal,
     ];
 

@@ -1,6 +1,8 @@
 using CsvHelper;
 using Dataraven.Core.Audit;
+using Dataraven.Core.Common;
 using Dataraven.Core.Teams;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dataraven.Portal.Api;
 
@@ -17,8 +19,11 @@ public static class AuditCsv
 
     private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
 
-    public static IResult Result(AuditLog log, TeamActor actor, AuditQuery query, string fileName) =>
-        Results.Stream(stream => WriteAsync(stream, log.StreamAsync(actor, query)), $"{ContentType}; charset=utf-8", fileName);
+    /// <summary>The events of <paramref name="query"/> as a CSV download, or the problem that the query has.</summary>
+    public static Results<PushStreamHttpResult, ApiProblem> Result(AuditLog log, TeamActor actor, Result<AuditQuery> query, string fileName) =>
+        query.IsSuccess
+            ? TypedResults.Stream(stream => WriteAsync(stream, log.StreamAsync(actor, query.Value!)), $"{ContentType}; charset=utf-8", fileName)
+            : query.Problem!.ToResult();
 
     public static async Task WriteAsync(Stream stream, IAsyncEnumerable<AuditEvent> events, CancellationToken ct = default)
     {

@@ -4,6 +4,7 @@ using Dataraven.Core.Common;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Auth;
 using Dataraven.Portal.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dataraven.Portal.Api;
@@ -59,42 +60,46 @@ public static class AuditEndpoints
     {
         var group = team.MapGroup("/audit-events").WithTags("Audit events");
 
-        group.MapGet("/", async (HttpContext http, [AsParameters] AuditFilterParameters filters, AuditLog log, CancellationToken ct) =>
-                await filters.Parse().ToResultAsync(async query =>
+        group.MapGet("/", async Task<Results<Ok<AuditEventPageResponse>, ApiProblem>> (HttpContext http, [AsParameters] AuditFilterParameters filters,
+                AuditLog log, CancellationToken ct) =>
+            {
+                var query = filters.Parse();
+                if (!query.IsSuccess)
                 {
-                    var page = await log.ListAsync(http.Actor(), query, ct);
-                    return ApiProblems.Ok(new AuditEventPageResponse(page.Items.Select(AuditEventResponse.From).ToList(), page.NextCursor));
-                }))
-            .Produces<AuditEventPageResponse>()
+                    return query.Problem!.ToResult();
+                }
+                var page = await log.ListAsync(http.Actor(), query.Value!, ct);
+                return TypedResults.Ok(new AuditEventPageResponse(page.Items.Select(AuditEventResponse.From).ToList(), page.NextCursor));
+            })
             .ProducesErrors(ApiErrors.ValidationFailed)
+            .WithName("listAuditEvents")
             .WithSummary("List the team's audit events, newest first: filter by action, target, actor and time (from and to inclusive); " +
                          "limit 1-200 (default 50); pass next_cursor as cursor for the next page");
 
         team.MapGet("/audit-events.csv", (HttpContext http, [AsParameters] AuditFilterParameters filters, AuditLog log) =>
-                filters.Parse().ToResult(query => AuditCsv.Result(log, http.Actor(), query, "audit-events.csv")))
+                AuditCsv.Result(log, http.Actor(), filters.Parse(), "audit-events.csv"))
             .WithTags("Audit events")
+            // A stream declares no content type of its own.
             .Produces(StatusCodes.Status200OK, contentType: AuditCsv.ContentType)
             .ProducesErrors(ApiErrors.ValidationFailed)
+            .WithName("exportAuditEvents")
             .WithSummary("Every audit event matching the filters as CSV (RFC 4180, header row), newest first; cursor and limit are ignored");
     }
 
     /// <summary>The Activity page's export: the same CSV for the signed-in member's current team, with the page's filters.</summary>
     public static void MapActivityExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ActivityExportPath, async (HttpContext http, [AsParameters] AuditFilterParameters filters, [FromQuery(Name = "q")] string? search,
-                PortalSession session, AuditLog log) =>
+        app.MapGet(ActivityExportPath, async Task<Results<PushStreamHttpResult, ApiProblem>> (HttpContext http, [AsParameters] AuditFilterParameters filters,
+                [FromQuery(Name = "q")] string? search, PortalSession session, AuditLog log) =>
             {
                 if (await session.LoadAsync(http.User) is not { Actor: { } actor })
                 {
                     return new NotFoundProblem("team").ToResult();
                 }
                 var parsed = filters.Parse();
-                return parsed.ToResult(query => AuditCsv.Result(log, actor, query with { Search = search, After = null }, "activity.csv"));
+                return AuditCsv.Result(log, actor, parsed.IsSuccess ? parsed.Value! with { Search = search, After = null } : parsed.Problem!, "activity.csv");
             })
             .RequireAuthorization()
             .ExcludeFromDescription();
     }
-
-    private static async Task<IResult> ToResultAsync<T>(this Result<T> result, Func<T, Task<IResult>> onSuccess) =>
-        result.IsSuccess ? await onSuccess(result.Value!) : result.Problem!.ToResult();
 }

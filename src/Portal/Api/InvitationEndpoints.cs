@@ -1,4 +1,3 @@
-using Dataraven.Core.Common;
 using Dataraven.Core.Invitations;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Auth;
@@ -24,36 +23,30 @@ public static class InvitationEndpoints
     {
         var invitations = team.MapGroup("/invitations").WithTags("Invitations");
         invitations.MapPost("/", async (HttpContext http, InvitationService service, CancellationToken ct) =>
-        {
-            var body = await ApiJson.ReadAsync<CreateInvitationRequest>(http.Request, ct);
-            if (!body.IsSuccess)
             {
-                return body.Problem!.ToResult();
-            }
-            var created = await service.CreateAsync(http.Actor(), body.Value!.Email, body.Value.Role, ct);
-            // The link points at this portal as the caller reached it (scheme, host and path base of the request).
-            var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-            return created.ToResult(c => ApiProblems.Created($"{http.Request.Path}/{c.Invitation.Id}",
-                new InvitationCreatedResponse(c.Invitation.Id, c.Invitation.Email, c.Invitation.Role.ToWire(), LinkFor(baseUri, c.Token),
-                    c.Invitation.ExpiresAt, c.Invitation.CreatedAt, c.Invitation.CreatedBy)));
-        })
-        .AcceptsJson<CreateInvitationRequest>()
-        .Produces<InvitationCreatedResponse>(StatusCodes.Status201Created)
-        .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NameConflict)
-        .WithSummary("Invite someone by email with a role (the link is in this answer only)");
+                // The link points at this portal as the caller reached it (scheme, host and path base of the request).
+                var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+                return (await ApiJson.ReadAsync<CreateInvitationRequest>(http.Request, ct)
+                        .ThenAsync(body => service.CreateAsync(http.Actor(), body.Email, body.Role, ct)))
+                    .ToCreated(c => $"{http.Request.Path}/{c.Invitation.Id}",
+                        c => new InvitationCreatedResponse(c.Invitation.Id, c.Invitation.Email, c.Invitation.Role.ToWire(), LinkFor(baseUri, c.Token),
+                            c.Invitation.ExpiresAt, c.Invitation.CreatedAt, c.Invitation.CreatedBy));
+            })
+            .AcceptsJson<CreateInvitationRequest>()
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NameConflict)
+            .WithName("createInvitation")
+            .WithSummary("Invite someone by email with a role (the link is in this answer only)");
 
         invitations.MapGet("/", async (HttpContext http, InvitationService service, CancellationToken ct) =>
-            (await service.ListPendingAsync(http.Actor(), ct)).ToResult(list => ApiProblems.Ok(list.Select(InvitationResponse.From).ToList())))
-        .Produces<List<InvitationResponse>>()
-        .ProducesErrors(ApiErrors.ForbiddenRole)
-        .WithSummary("List pending invitations (never their links)");
+                (await service.ListPendingAsync(http.Actor(), ct)).ToOk(list => list.Select(InvitationResponse.From).ToList()))
+            .ProducesErrors(ApiErrors.ForbiddenRole)
+            .WithName("listInvitations")
+            .WithSummary("List pending invitations (never their links)");
 
-        invitations.MapDelete("/{id}", async (HttpContext http, string id, InvitationService service, CancellationToken ct) =>
-            Guid.TryParse(id, out var invitationId)
-                ? (await service.RevokeAsync(http.Actor(), invitationId, ct)).ToResult(_ => Results.NoContent())
-                : new NotFoundProblem("invitation").ToResult())
-        .Produces(StatusCodes.Status204NoContent)
-        .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound)
-        .WithSummary("Revoke a pending invitation");
+        invitations.MapDelete("/{id:guid}", async (Guid id, HttpContext http, InvitationService service, CancellationToken ct) =>
+                (await service.RevokeAsync(http.Actor(), id, ct)).ToNoContent())
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound)
+            .WithName("revokeInvitation")
+            .WithSummary("Revoke a pending invitation");
     }
 }

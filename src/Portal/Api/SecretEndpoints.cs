@@ -38,13 +38,12 @@ public static class SecretEndpoints
         var group = team.MapGroup("/secrets").WithTags("Secrets");
 
         group.MapPost("/", async (HttpContext http, SecretService service, CancellationToken ct) =>
-                await WithBody<CreateSecretRequest>(http, ct, async body =>
-                    (await service.CreateAsync(http.Actor(), body, ct)).ToResult(s =>
-                        ApiProblems.Created($"{http.Request.Path.Value!.TrimEnd('/')}/{s.Secret.Id}", SecretResponse.From(s, Now(http))))))
+                (await ApiJson.ReadAsync<CreateSecretRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
+                    .ToCreated(s => LocationOf(http, s.Secret.Id), s => SecretResponse.From(s, Now(http))))
             .AcceptsJson<CreateSecretRequest>()
-            .Produces<SecretResponse>(StatusCodes.Status201Created)
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NotFound, ApiErrors.NameConflict,
                 ApiErrors.ProviderUnreachable)
+            .WithName("createSecret")
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
         // The service (and its DbContext) is resolved only when the cache has no answer.
@@ -55,44 +54,49 @@ public static class SecretEndpoints
                     return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
                         secrets.Select(s => HealthView.StatusChangesAt(s.Secret.Health, now)).Min());
                 }, ct))
-            .Produces<List<SecretResponse>>()
+            .WithName("listSecrets")
             .WithSummary("List the team's secrets");
 
-        group.MapGet("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
-                await WithId(id, async guid => (await service.GetAsync(http.Actor(), guid, ct)).ToResult(s => ApiProblems.Ok(SecretResponse.From(s, Now(http))))))
-            .Produces<SecretResponse>()
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
+                (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, Now(http))))
             .ProducesErrors(ApiErrors.NotFound)
+            .WithName("getSecret")
             .WithSummary("Get a secret (never its values)");
 
-        group.MapPatch("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
-                await WithId(id, guid => WithBody<UpdateSecretRequest>(http, ct, async body =>
-                    (await service.UpdateAsync(http.Actor(), guid, body, ct)).ToResult(s => ApiProblems.Ok(SecretResponse.From(s, Now(http)))))))
+        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
+                (await ApiJson.ReadAsync<UpdateSecretRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
+                    .ToOk(s => SecretResponse.From(s, Now(http))))
             .AcceptsJson<UpdateSecretRequest>()
-            .Produces<SecretResponse>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict, ApiErrors.ProviderUnreachable)
+            .WithName("updateSecret")
             .WithSummary("Update a secret: credentials only for direct secrets, field_mappings only for vault secrets");
 
-        group.MapDelete("/{id}", async (HttpContext http, string id, SecretService service, CancellationToken ct) =>
-                await WithId(id, async guid => (await service.DeleteAsync(http.Actor(), guid, ct)).ToResult(_ => Results.NoContent())))
-            .Produces(StatusCodes.Status204NoContent)
+        group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
+                (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable)
+            .WithName("deleteSecret")
             .WithSummary("Delete a secret and its stored credentials");
 
-        group.MapPost("/{id}/check", async (HttpContext http, string id, SecretHealthService health, CancellationToken ct) =>
-                await WithId(id, guid => WithOptionalBody<CheckSecretRequest>(http, ct, async target =>
-                    (await health.CheckAsync(http.Actor(), guid, target, ct)).ToResult(c => ApiProblems.Ok(SecretCheckResponse.From(c))))))
+        group.MapPost("/{id:guid}/check", async (Guid id, HttpContext http, SecretHealthService health, CancellationToken ct) =>
+                (await ReadOptionalAsync<CheckSecretRequest>(http, ct).ThenAsync(target => health.CheckAsync(http.Actor(), id, target, ct)))
+                    .ToOk(SecretCheckResponse.From))
             .Accepts<CheckSecretRequest>(isOptional: true, "application/json")
-            .Produces<SecretCheckResponse>()
             .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge, ApiErrors.UnsupportedMediaType,
                 ApiErrors.ForbiddenRole, ApiErrors.NotFound)
+            .WithName("checkSecret")
             .WithSummary("Check that the secret works (values read in memory only, never returned); the body, if given, replaces the remembered check target");
     }
 
     private static DateTime Now(HttpContext http) => Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
 
-    /// <summary>No body (no Content-Length and not chunked, or empty) is null; a body is read as <see cref="WithBody{T}"/> does.</summary>
-    private static Task<IResult> WithOptionalBody<T>(HttpContext http, CancellationToken ct, Func<T?, Task<IResult>> handle) where T : class =>
-        http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || http.Request.ContentLength == 0
-            ? handle(null)
-            : WithBody<T>(http, ct, body => handle(body));
+    /// <summary>No body (no Content-Length and not chunked, or empty) is null; a body is read as <see cref="ApiJson.ReadAsync{T}"/> does.</summary>
+    private static async Task<Result<T?>> ReadOptionalAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    {
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || http.Request.ContentLength == 0)
+        {
+            return (T?)null;
+        }
+        var body = await ApiJson.ReadAsync<T>(http.Request, ct);
+        return body.IsSuccess ? body.Value : body.Problem!;
+    }
 }

@@ -32,53 +32,38 @@ public static class TeamEndpoints
     {
         var keys = team.MapGroup("/api-keys").WithTags("API keys");
         keys.MapPost("/", async (HttpContext http, ApiKeyService service, CancellationToken ct) =>
-        {
-            var body = await ApiJson.ReadAsync<CreateApiKeyRequest>(http.Request, ct);
-            if (!body.IsSuccess)
-            {
-                return body.Problem!.ToResult();
-            }
-            var created = await service.CreateAsync(http.Actor(), body.Value!.Name, body.Value.Role, ct);
-            return created.ToResult(c => ApiProblems.Created($"{http.Request.Path}/{c.Key.Id}",
-                new ApiKeyCreatedResponse(c.Key.Id, c.Key.Name, c.Key.Role.ToWire(), c.Plaintext, c.Key.CreatedAt)));
-        })
-        .AcceptsJson<CreateApiKeyRequest>()
-        .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
-        .ProducesErrors(ApiErrors.ForbiddenRole)
-        .WithSummary("Create an API key (the key is in this answer only)");
+                (await ApiJson.ReadAsync<CreateApiKeyRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body.Name, body.Role, ct)))
+                    .ToCreated(c => $"{http.Request.Path}/{c.Key.Id}",
+                        c => new ApiKeyCreatedResponse(c.Key.Id, c.Key.Name, c.Key.Role.ToWire(), c.Plaintext, c.Key.CreatedAt)))
+            .AcceptsJson<CreateApiKeyRequest>()
+            .ProducesErrors(ApiErrors.ForbiddenRole)
+            .WithName("createApiKey")
+            .WithSummary("Create an API key (the key is in this answer only)");
 
         keys.MapGet("/", async (HttpContext http, ApiKeyService service, CancellationToken ct) =>
-            ApiProblems.Ok((await service.ListAsync(http.Actor(), ct)).Select(ApiKeyResponse.From).ToList()))
-        .Produces<List<ApiKeyResponse>>()
-        .WithSummary("List the team's API keys (never the keys themselves)");
+                TypedResults.Ok((await service.ListAsync(http.Actor(), ct)).Select(ApiKeyResponse.From).ToList()))
+            .WithName("listApiKeys")
+            .WithSummary("List the team's API keys (never the keys themselves)");
 
-        keys.MapDelete("/{id}", async (HttpContext http, string id, ApiKeyService service, CancellationToken ct) =>
-            Guid.TryParse(id, out var keyId)
-                ? (await service.DeleteAsync(http.Actor(), keyId, ct)).ToResult(_ => Results.NoContent())
-                : new Core.Common.NotFoundProblem("API key").ToResult())
-        .Produces(StatusCodes.Status204NoContent)
-        .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound)
-        .WithSummary("Delete an API key");
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ApiKeyService service, CancellationToken ct) =>
+                (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound)
+            .WithName("deleteApiKey")
+            .WithSummary("Delete an API key");
 
         team.MapGet("/usage", async (HttpContext http, TierLimits limits, CancellationToken ct) =>
-            ApiProblems.Ok(UsageResponse.From(await limits.GetUsageAsync(http.Actor().TeamId, ct))))
-        .WithTags("Plan")
-        .Produces<UsageResponse>()
-        .WithSummary("The team's tier, its limits and current usage");
+                TypedResults.Ok(UsageResponse.From(await limits.GetUsageAsync(http.Actor().TeamId, ct))))
+            .WithTags("Plan")
+            .WithName("getUsage")
+            .WithSummary("The team's tier, its limits and current usage");
 
         team.MapPut("/tier", async (HttpContext http, TierLimits limits, CancellationToken ct) =>
-        {
-            var body = await ApiJson.ReadAsync<ChangeTierRequest>(http.Request, ct);
-            if (!body.IsSuccess)
-            {
-                return body.Problem!.ToResult();
-            }
-            return (await limits.ChangeTierAsync(http.Actor(), body.Value!.Tier, ct)).ToResult(r => ApiProblems.Ok(UsageResponse.From(r)));
-        })
-        .WithTags("Plan")
-        .AcceptsJson<ChangeTierRequest>()
-        .Produces<UsageResponse>()
-        .ProducesErrors(ApiErrors.ForbiddenRole)
-        .WithSummary("Change the tier (Owners only)");
+                (await ApiJson.ReadAsync<ChangeTierRequest>(http.Request, ct).ThenAsync(body => limits.ChangeTierAsync(http.Actor(), body.Tier, ct)))
+                    .ToOk(UsageResponse.From))
+            .WithTags("Plan")
+            .AcceptsJson<ChangeTierRequest>()
+            .ProducesErrors(ApiErrors.ForbiddenRole)
+            .WithName("changeTier")
+            .WithSummary("Change the tier (Owners only)");
     }
 }

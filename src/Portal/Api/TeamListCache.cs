@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text.Json;
 using Dataraven.Core;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Auth;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -27,7 +29,6 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
     public const string VaultConnections = "vault-connections";
     public static readonly TimeSpan SqliteVersionBound = TimeSpan.FromSeconds(1);
 
-    private const string ContentType = "application/json; charset=utf-8";
     private static readonly TimeSpan Unused = TimeSpan.FromMinutes(5);
 
     private readonly bool _versionEveryRequest = CoreServiceCollectionExtensions.UsesPostgres(configuration);
@@ -40,7 +41,7 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
     private sealed record KnownVersion(Guid Version, long LocalCommits, long ReadAt);
 
     /// <summary><paramref name="build"/> gives the response body and when it stops being true by time alone (or null).</summary>
-    public async Task<IResult> ServeAsync<T>(HttpContext http, string list, Func<DateTime, Task<(T Body, DateTime? ValidUntil)>> build,
+    public async Task<CachedJson<T>> ServeAsync<T>(HttpContext http, string list, Func<DateTime, Task<(T Body, DateTime? ValidUntil)>> build,
         CancellationToken ct)
     {
         var key = new Key(http.Actor().TeamId, list, await VersionAsync(http, http.Actor().TeamId, ct));
@@ -51,7 +52,7 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
             entry = new Entry(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), validUntil);
             cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Unused });
         }
-        return Results.Bytes(entry.Bytes, ContentType);
+        return new CachedJson<T>(entry.Bytes);
     }
 
     private async Task<Guid> VersionAsync(HttpContext http, Guid teamId, CancellationToken ct)
@@ -69,4 +70,17 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
         _known[teamId] = new KnownVersion(version, commits, readAt);
         return version;
     }
+}
+
+/// <summary>200 with a JSON body serialized earlier; declares <typeparamref name="T"/> as the endpoint's response.</summary>
+public sealed class CachedJson<T>(byte[] bytes) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+{
+    private const string ContentType = "application/json; charset=utf-8";
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public Task ExecuteAsync(HttpContext httpContext) => Results.Bytes(bytes, ContentType).ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
 }

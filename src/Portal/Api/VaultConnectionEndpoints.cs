@@ -1,4 +1,3 @@
-using Dataraven.Core.Common;
 using Dataraven.Core.VaultConnections;
 using Dataraven.Portal.Auth;
 
@@ -29,65 +28,55 @@ public static class VaultConnectionEndpoints
         var group = team.MapGroup("/vault-connections").WithTags("Vault connections");
 
         group.MapPost("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
-                await WithBody<CreateVaultConnectionRequest>(http, ct, async body =>
-                    (await service.CreateAsync(http.Actor(), body, ct)).ToResult(c =>
-                        ApiProblems.Created($"{http.Request.Path.Value!.TrimEnd('/')}/{c.Connection.Id}", VaultConnectionResponse.From(c)))))
+                (await ApiJson.ReadAsync<CreateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
+                    .ToCreated(c => LocationOf(http, c.Connection.Id), VaultConnectionResponse.From))
             .AcceptsJson<CreateVaultConnectionRequest>()
-            .Produces<VaultConnectionResponse>(StatusCodes.Status201Created)
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NameConflict,
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
+            .WithName("createVaultConnection")
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
         group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
                 lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
                     ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
-            .Produces<List<VaultConnectionResponse>>()
+            .WithName("listVaultConnections")
             .WithSummary("List the team's vault connections");
 
-        group.MapGet("/{id}", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
-                await WithId(id, async guid => (await service.GetAsync(http.Actor(), guid, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c)))))
-            .Produces<VaultConnectionResponse>()
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
+                (await service.GetAsync(http.Actor(), id, ct)).ToOk(VaultConnectionResponse.From))
+            .WithName("getVaultConnection")
             .WithSummary("Get a vault connection");
 
-        group.MapPatch("/{id}", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
-                await WithId(id, guid => WithBody<UpdateVaultConnectionRequest>(http, ct, async body =>
-                    (await service.UpdateAsync(http.Actor(), guid, body, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c))))))
+        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
+                (await ApiJson.ReadAsync<UpdateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
+                    .ToOk(VaultConnectionResponse.From))
             .AcceptsJson<UpdateVaultConnectionRequest>()
-            .Produces<VaultConnectionResponse>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict)
+            .WithName("updateVaultConnection")
             .WithSummary("Rename a vault connection or change its description");
 
-        group.MapDelete("/{id}", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
-                await WithId(id, async guid => (await service.DeleteAsync(http.Actor(), guid, ct)).ToResult(_ => Results.NoContent())))
-            .Produces(StatusCodes.Status204NoContent)
+        group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
+                (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.InUse, ApiErrors.ProviderUnreachable)
+            .WithName("deleteVaultConnection")
             .WithSummary("Delete a vault connection and its stored credentials (409 in_use while secrets use it)");
 
-        group.MapPost("/{id}/verify", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
-                await WithId(id, async guid => (await service.VerifyAsync(http.Actor(), guid, ct))
-                    .ToResult(v => ApiProblems.Ok(new VerifyResponse(v.Verified, v.Error, v.CheckedAt)))))
-            .Produces<VerifyResponse>()
+        group.MapPost("/{id:guid}/verify", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
+                (await service.VerifyAsync(http.Actor(), id, ct)).ToOk(v => new VerifyResponse(v.Verified, v.Error, v.CheckedAt)))
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
+            .WithName("verifyVaultConnection")
             .WithSummary("Check the stored credentials with the provider and update the status");
 
-        group.MapPost("/{id}/rotate", async (HttpContext http, string id, VaultConnectionService service, CancellationToken ct) =>
-                await WithId(id, guid => WithBody<RotateVaultConnectionRequest>(http, ct, async body =>
-                    (await service.RotateAsync(http.Actor(), guid, body, ct)).ToResult(c => ApiProblems.Ok(VaultConnectionResponse.From(c))))))
+        group.MapPost("/{id:guid}/rotate", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
+                (await ApiJson.ReadAsync<RotateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.RotateAsync(http.Actor(), id, body, ct)))
+                    .ToOk(VaultConnectionResponse.From))
             .AcceptsJson<RotateVaultConnectionRequest>()
-            .Produces<VaultConnectionResponse>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable,
                 ApiErrors.ProviderBusy)
+            .WithName("rotateVaultConnection")
             .WithSummary("Replace the connection's credentials (checked with the provider first; on failure the old ones stay)");
     }
 
-    /// <summary>Reads the body, answering 400/413 itself when it is not acceptable.</summary>
-    internal static async Task<IResult> WithBody<T>(HttpContext http, CancellationToken ct, Func<T, Task<IResult>> handle) where T : class
-    {
-        var body = await ApiJson.ReadAsync<T>(http.Request, ct);
-        return body.IsSuccess ? await handle(body.Value!) : body.Problem!.ToResult();
-    }
-
-    /// <summary>An id that is not a UUID names nothing: 404.</summary>
-    internal static Task<IResult> WithId(string id, Func<Guid, Task<IResult>> handle) =>
-        Guid.TryParse(id, out var guid) ? handle(guid) : Task.FromResult(new NotFoundProblem().ToResult());
+    /// <summary>Where a resource created by this POST lives: the request's path and the new id.</summary>
+    internal static string LocationOf(HttpContext http, Guid id) => $"{http.Request.Path.Value!.TrimEnd('/')}/{id}";
 }

@@ -91,13 +91,7 @@ public static class PortalApp
 
         app.MapStaticAssets();
         app.MapPortalOpenApi();
-        var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
-            .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
-        team.MapTeamEndpoints();
-        team.MapInvitationEndpoints();
-        team.MapVaultConnectionEndpoints();
-        team.MapSecretEndpoints();
-        team.MapAuditEndpoints();
+        app.MapPortalApi();
         app.MapAccountEndpoints();
         app.MapActivityExport();
         // frame-ancestors is part of the portal's own policy (SecurityHeaders); Blazor's separate header would only repeat it.

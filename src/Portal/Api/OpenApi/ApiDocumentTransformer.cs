@@ -3,10 +3,20 @@ using Microsoft.OpenApi;
 
 namespace Dataraven.Portal.Api.OpenApi;
 
-/// <summary>Title, the API key scheme that every /v1 operation requires, and UUID path parameters.</summary>
+/// <summary>Title, tags, the server, and the API key scheme that every /v1 operation requires.</summary>
 internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 {
     private const string Scheme = "bearer";
+
+    private static readonly Dictionary<string, string> Tags = new()
+    {
+        ["API keys"] = "Keys of the team, each with a role; a key is shown once, when it is created.",
+        ["Plan"] = "The team's tier, its limits and current usage.",
+        ["Invitations"] = "Invitations by email to join the team with a role.",
+        ["Vault connections"] = "Connections to vault providers; their credentials are write-only.",
+        ["Secrets"] = "Secrets: direct credentials (write-only) or references into a vault connection, and their checks.",
+        ["Audit events"] = "What was done in the team, by whom and how: append-only, newest first, also as CSV.",
+    };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -30,12 +40,15 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
         {
             operation.Security = [requirement];
-            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Path) ?? [])
-            {
-                // Every id in the API is a UUID; the handlers take strings so that a malformed one is a 404, not a 400.
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" };
-            }
         }
+        document.Tags = Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }).ToHashSet();
+        // The server is where the document was fetched; a trailing slash would double the one every path starts with.
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/');
+        }
+        // Errors are described inline, per operation, with exactly their codes (ProblemResponsesTransformer).
+        document.Components.Schemas?.Remove(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails));
         return Task.CompletedTask;
     }
 }

@@ -14,6 +14,7 @@ public static class PortalOpenApi
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
             o.AddDocumentTransformer<ApiDocumentTransformer>();
+            o.AddOperationTransformer<PathParametersTransformer>();
             o.AddOperationTransformer<ProblemResponsesTransformer>();
             o.AddSchemaTransformer<CatalogEnumTransformer>();
         });
