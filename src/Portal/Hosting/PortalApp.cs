@@ -6,13 +6,12 @@ using Dataraven.Portal.Api;
 using Dataraven.Portal.Api.OpenApi;
 using Dataraven.Portal.Auth;
 using Dataraven.Portal.Components;
+using Dataraven.Portal.Health;
 using Dataraven.Portal.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration.EnvironmentVariables;
-using Microsoft.Extensions.Configuration.Json;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -24,13 +23,13 @@ public static class PortalApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
         Action<IServiceCollection>? overrideServices = null, bool logToStdErr = false)
     {
-        var root = PortalPaths.FindConfigRoot();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
+            ContentRootPath = ContentRoot.For(args),
         });
-        AddRootConfiguration(builder.Configuration, root);
+        var root = builder.Environment.ContentRootPath;
         builder.WebHost.UseStaticWebAssets();
         if (logToStdErr)
         {
@@ -58,6 +57,7 @@ public static class PortalApp
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
+        builder.Services.AddPortalHealthChecks();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -90,6 +90,7 @@ public static class PortalApp
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        app.MapPortalHealth();
         app.MapPortalOpenApi();
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
@@ -112,21 +113,6 @@ public static class PortalApp
         await db.MigrateAsync(ct);
         await db.UseWriteAheadLogAsync(ct);
     }
-
-    /// <summary>The repo-root appsettings.json, below environment variables and the command line.</summary>
-    private static void AddRootConfiguration(ConfigurationManager configuration, string root)
-    {
-        var file = Path.Combine(root, "appsettings.json");
-        if (!File.Exists(file))
-        {
-            return;
-        }
-        var source = new JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false };
-        source.ResolveFileProvider();
-        var sources = (IList<IConfigurationSource>)configuration.Sources;
-        var index = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
-        sources.Insert(index < 0 ? 0 : index, source);
-    }
 }
 
 /// <summary>Applies migrations before the server takes requests.</summary>
@@ -146,7 +132,7 @@ public sealed class FirstRunRedirect(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") &&
+        if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") && !PortalHealth.IsHealthPath(path) &&
             !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") &&
             !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments(PortalOpenApi.ReferencePath) &&
             !Path.HasExtension(path.Value))

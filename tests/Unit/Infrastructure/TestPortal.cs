@@ -72,7 +72,8 @@ public sealed class TestPortal : IAsyncDisposable
         {
             settings[k] = v;
         }
-        var app = PortalApp.Build([], builder =>
+        // The repo root as content root, as under `dotnet run`: its appsettings.json below the test settings.
+        var app = PortalApp.Build(["--contentRoot", RepoRoot], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
@@ -93,6 +94,21 @@ public sealed class TestPortal : IAsyncDisposable
             address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         }
         return new TestPortal(app, dataDir, address);
+    }
+
+    /// <summary>The folder of Dataraven.Portal.sln and the root appsettings.json, above the test binaries.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dataraven.Portal.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Dataraven.Portal.sln not found above the test binaries.");
     }
 
     public HttpClient CreateClient(string? apiKey = null)
