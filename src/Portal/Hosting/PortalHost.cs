@@ -1,7 +1,6 @@
 using Dataraven.Core;
 using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Persistence;
-using Dataraven.Core.Teams;
 using Dataraven.Portal.Api;
 using Dataraven.Portal.Api.OpenApi;
 using Dataraven.Portal.Auth;
@@ -10,36 +9,38 @@ using Dataraven.Portal.Health;
 using Dataraven.Portal.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using MudBlazor.Services;
 
 namespace Dataraven.Portal.Hosting;
 
-public static class PortalApp
+/// <summary>The portal's host, in the order Program.cs calls it: options, services, middleware, endpoints.</summary>
+public static class PortalHost
 {
-    /// <summary>Builds the portal. Tests pass <paramref name="configure"/> to override configuration or services.</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
-        Action<IServiceCollection>? overrideServices = null, bool logToStdErr = false)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
-            ContentRootPath = ContentRoot.For(args),
-        });
-        var root = builder.Environment.ContentRootPath;
-        builder.WebHost.UseStaticWebAssets();
-        if (logToStdErr)
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
-        configure?.Invoke(builder);
+    public static string ApplicationName { get; } = typeof(PortalHost).Assembly.GetName().Name!;
 
+    /// <summary>The application name (static web assets, data protection) and the content root (<see cref="ContentRoot"/>).</summary>
+    public static WebApplicationOptions Options(string[] args) =>
+        new() { Args = args, ApplicationName = ApplicationName, ContentRootPath = ContentRoot.For(args) };
+
+    /// <summary>What the server and the CLI commands share: Core as configured, Identity, data protection.</summary>
+    public static TBuilder AddPortalServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var root = builder.Environment.ContentRootPath;
         builder.Services.AddDataravenCore(builder.Configuration, root);
         builder.Services.AddPortalAuth();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("DataRaven.Portal")
+            .PersistKeysWithPortalDatabase(builder.Configuration,
+                Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys")));
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        // Package files (MudBlazor's) from the build output outside Development too; a publish has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
+        builder.AddPortalServices();
         builder.Services.AddPortalRateLimits(builder.Configuration);
         builder.Services.AddProxyHeaders(builder.Configuration);
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
@@ -50,17 +51,15 @@ public static class PortalApp
         builder.Services.AddSingleton<TeamListCache>();
         builder.Services.AddPortalOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        builder.Services.AddDataProtection()
-            .SetApplicationName("DataRaven.Portal")
-            .PersistKeysWithPortalDatabase(builder.Configuration,
-                Path.GetFullPath(Path.Combine(root, builder.Configuration["DataProtection:KeysPath"] ?? "data/keys")));
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
         builder.Services.AddPortalHealthChecks();
-        overrideServices?.Invoke(builder.Services);
+        return builder;
+    }
 
-        var app = builder.Build();
+    public static WebApplication UsePortal(this WebApplication app)
+    {
         // First: everything after it (HTTPS, client address, limits, cookies) sees the request as the client sent it.
         app.UseForwardedHeaders();
         // HSTS only over HTTPS and never for localhost (the middleware's own rules).
@@ -88,9 +87,12 @@ public static class PortalApp
         app.UsePortalRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
+        return app;
+    }
 
-        app.MapStaticAssets();
-        app.MapPortalHealth();
+    /// <summary>The <c>/v1</c> API and its OpenAPI document and reference.</summary>
+    public static WebApplication MapPortalApi(this WebApplication app)
+    {
         app.MapPortalOpenApi();
         var team = app.MapGroup("/v1/teams/{team_id}").RequireTeamActor().DisableAntiforgery()
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
@@ -99,6 +101,14 @@ public static class PortalApp
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapAuditEndpoints();
+        return app;
+    }
+
+    /// <summary>Static files, health, the pages and the endpoints they post to.</summary>
+    public static WebApplication MapPortalPages(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapPortalHealth();
         app.MapAccountEndpoints();
         app.MapActivityExport();
         // frame-ancestors is part of the portal's own policy (SecurityHeaders); Blazor's separate header would only repeat it.
@@ -112,38 +122,5 @@ public static class PortalApp
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await db.MigrateAsync(ct);
         await db.UseWriteAheadLogAsync(ct);
-    }
-}
-
-/// <summary>Applies migrations before the server takes requests.</summary>
-public sealed class DatabaseMigrator(IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => services.MigrateAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>On a fresh database every page leads to /setup, where the first team and its Owner are created.</summary>
-public sealed class FirstRunRedirect(RequestDelegate next)
-{
-    private volatile bool _hasUsers;
-
-    // TeamService is resolved only while no user exists: an InvokeAsync parameter would build it (and a DbContext) for every request.
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var path = context.Request.Path;
-        if (!_hasUsers && HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/setup") && !PortalHealth.IsHealthPath(path) &&
-            !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") &&
-            !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments(PortalOpenApi.ReferencePath) &&
-            !Path.HasExtension(path.Value))
-        {
-            _hasUsers = await context.RequestServices.GetRequiredService<TeamService>().AnyUserExistsAsync(context.RequestAborted);
-            if (!_hasUsers)
-            {
-                context.Response.Redirect("/setup");
-                return;
-            }
-        }
-        await next(context);
     }
 }
