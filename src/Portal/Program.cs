@@ -6,7 +6,14 @@ if (PortalCommands.IsCommand(args))
     return await PortalCommands.RunAsync(args);
 }
 
-await PortalApp.Build(args).RunAsync();
+var builder = WebApplication.CreateBuilder(PortalHost.Options(args));
+builder.AddPortal();
+
+var app = builder.Build();
+app.UsePortal();
+app.MapPortalApi();
+app.MapPortalPages();
+await app.RunAsync();
 return 0;
 
 public partial class Program;

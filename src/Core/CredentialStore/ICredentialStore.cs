@@ -97,6 +97,18 @@ public interface ICredentialStore
     IAsyncEnumerable<string> ListIncompleteWritesAsync(CancellationToken ct = default) => AsyncEnumerable.Empty<string>();
 
     Task DeleteIncompleteWriteAsync(string name, CancellationToken ct = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Whether the store answers, as cheaply as it can (the readiness check calls it every few seconds): throws
+    /// <see cref="CredentialStoreUnavailableException"/> when it does not. Reads no value.
+    /// </summary>
+    async Task ProbeAsync(CancellationToken ct = default)
+    {
+        await foreach (var _ in ListAsync(ct))
+        {
+            break;
+        }
+    }
 }
 
 /// <summary>

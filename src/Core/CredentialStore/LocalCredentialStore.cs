@@ -186,6 +186,29 @@ public sealed class LocalCredentialStore : ICredentialStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The key loaded when the store was built; here the folder must take a file and list its entries.</summary>
+    public Task ProbeAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            if (!Directory.Exists(_root))
+            {
+                OwnerOnly.Folder(_root);
+            }
+            // Neither an entry (.json) nor an incomplete write (.tmp): reconciliation never sees it, even after a crash.
+            var probe = System.IO.Path.Combine(_root, ".probe-" + Guid.NewGuid().ToString("N"));
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+            _ = Directory.EnumerateFileSystemEntries(_root).Any();
+            return Task.CompletedTask;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialStoreUnavailableException($"The local credential store folder {_root} is not readable and writable ({e.GetType().Name}).");
+        }
+    }
+
     private string FileOf(CredentialKey key) => System.IO.Path.Combine(_root, key.RelativePath + ".json");
 
     private static string KeyIdOf(byte[] key) => Convert.ToHexString(SHA256.HashData(key))[..16].ToLowerInvariant();

@@ -11,7 +11,7 @@ public static class PortalApi
     /// </summary>
     public const string TeamRoute = "/v1/teams/{team_id:guid}";
 
-    public static RouteGroupBuilder MapPortalApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapTeamApi(this IEndpointRouteBuilder app)
     {
         var team = app.MapGroup(TeamRoute).RequireTeamActor().DisableAntiforgery()
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);

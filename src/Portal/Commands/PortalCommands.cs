@@ -14,7 +14,7 @@ public static class PortalCommands
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null,
-        Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
+        Action<IHostApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
@@ -23,10 +23,9 @@ public static class PortalCommands
             await stderr.WriteLineAsync(parseError);
             return 2;
         }
-        // The command's own arguments (a password among them) are not handed to the host as configuration.
-        await using var app = PortalApp.Build([], configure, overrideServices, logToStdErr: true);
-        await app.Services.MigrateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
+        using var host = BuildHost(configure, overrideServices);
+        await host.Services.MigrateAsync();
+        await using var scope = host.Services.CreateAsyncScope();
         return args[0] switch
         {
             "bootstrap" => await BootstrapAsync(scope.ServiceProvider, options, stdout, stderr),
@@ -34,6 +33,37 @@ public static class PortalCommands
             "restore" => await BackupCommands.RestoreAsync(scope.ServiceProvider, options, stdout, stderr),
             _ => await CredentialCommands.ReconcileAsync(scope.ServiceProvider, options, stdout, stderr),
         };
+    }
+
+    /// <summary>
+    /// A generic host, not the web app: the same configuration sources and content root as the server and the same
+    /// services (<see cref="PortalHost.AddPortalServices"/>), no server, no hosted services. The command's own arguments
+    /// (a password among them) are not handed to it as configuration. Logs go to stderr: stdout is the command's answer.
+    /// </summary>
+    private static IHost BuildHost(Action<IHostApplicationBuilder>? configure, Action<IServiceCollection>? overrideServices)
+    {
+        // Lowest first, as WebApplication.CreateBuilder has it: the ASPNETCORE_ variables (the environment's name among them).
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables("ASPNETCORE_");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = PortalHost.ApplicationName,
+            ContentRootPath = ContentRoot.For([]),
+            Configuration = configuration,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        configure?.Invoke(builder);
+        builder.AddPortalServices();
+        overrideServices?.Invoke(builder.Services);
+        // The shared registrations include web ones (authorization, cookies) whose dependencies only the web host adds;
+        // a command never resolves them, so Development's build-time validation would refuse a host that works.
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions
+        {
+            ValidateScopes = builder.Environment.IsDevelopment(),
+            ValidateOnBuild = false,
+        }));
+        return builder.Build();
     }
 
     private static async Task<int> BootstrapAsync(IServiceProvider services, IReadOnlyDictionary<string, string?> options,

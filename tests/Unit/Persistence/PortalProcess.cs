@@ -28,19 +28,14 @@ public sealed class PortalProcess : IAsyncDisposable
         return client;
     }
 
+    private static string RepoRoot => Infrastructure.TestPortal.RepoRoot;
+
     /// <summary>The portal's build output beside this test build (same configuration).</summary>
     private static string PortalDll()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var dll = Path.Combine(dir.FullName, "src", "Portal", "bin", configuration, "net10.0", "Dataraven.Portal.dll");
-            if (File.Exists(Path.Combine(dir.FullName, "Dataraven.Portal.sln")))
-            {
-                return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the portal first: {dll} is missing.");
-            }
-        }
-        throw new InvalidOperationException("Dataraven.Portal.sln not found above the test binaries.");
+        var dll = Path.Combine(RepoRoot, "src", "Portal", "bin", configuration, "net10.0", "Dataraven.Portal.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the portal first: {dll} is missing.");
     }
 
     private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -55,6 +50,8 @@ public sealed class PortalProcess : IAsyncDisposable
         {
             start.Environment[k] = v;
         }
+        // The build output's own folder holds no appsettings.json: the repo root's applies, as under `dotnet run`.
+        start.Environment["ASPNETCORE_CONTENTROOT"] = RepoRoot;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["RateLimits__ApiPerMinute"] = "100000";
         return start;

@@ -152,6 +152,22 @@ public sealed class SsmCredentialStore : ICredentialStore
         while (request.NextToken is not null);
     }
 
+    /// <summary>
+    /// One GetParameter of a name the portal never writes, without decryption: "not found" is SSM answering with the
+    /// caller's credentials accepted; unreachable, throttled or refused becomes <see cref="CredentialStoreUnavailableException"/>.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await CallAsync("GetParameter", null,
+                () => _ssm.GetParameterAsync(new GetParameterRequest { Name = _prefix + "/readiness-probe", WithDecryption = false }, ct));
+        }
+        catch (ParameterNotFoundException)
+        {
+        }
+    }
+
     private PutParameterRequest PutRequest(CredentialKey key, string value) => new()
     {
         Name = ParameterName(key),

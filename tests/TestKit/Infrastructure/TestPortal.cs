@@ -1,16 +1,18 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Invitations;
 using Dataraven.Core.Teams;
-using Dataraven.Portal.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dataraven.Tests.Infrastructure;
@@ -31,25 +33,29 @@ public sealed class TestPortalOptions
 
 public sealed record TeamFixture(Guid TeamId, Guid OwnerId, string OwnerEmail, string OwnerKey);
 
-/// <summary>The real portal (PortalApp.Build) on a temp SQLite file and a temp credential store.</summary>
+/// <summary>The real portal (Program.cs, through WebApplicationFactory) on a temp SQLite file and a temp credential store.</summary>
 public sealed class TestPortal : IAsyncDisposable
 {
     public const string Password = "correct horse battery";
 
-    private TestPortal(WebApplication app, string dataDir, Uri? baseAddress)
+    private readonly PortalFactory _factory;
+
+    private TestPortal(PortalFactory factory, string dataDir, Uri? baseAddress)
     {
-        App = app;
+        _factory = factory;
+        App = new PortalHostView(factory.Services);
         DataDir = dataDir;
         BaseAddress = baseAddress;
     }
 
-    public WebApplication App { get; }
+    /// <summary>The started portal's host: its services, its test server (<c>App.GetTestServer()</c>), its endpoints.</summary>
+    public PortalHostView App { get; }
     public string DataDir { get; }
     public Uri? BaseAddress { get; }
     public IServiceProvider Services => App.Services;
     public string DatabaseFile => Path.Combine(DataDir, "portal.db");
 
-    public static async Task<TestPortal> StartAsync(TestPortalOptions? options = null)
+    public static Task<TestPortal> StartAsync(TestPortalOptions? options = null)
     {
         options ??= new TestPortalOptions();
         var dataDir = Path.Combine(Path.GetTempPath(), "dr-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -61,7 +67,6 @@ public sealed class TestPortal : IAsyncDisposable
             ["CredentialStore:Local:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["CredentialStore:Local:Path"] = Path.Combine(dataDir, "credentials"),
             ["DataProtection:KeysPath"] = Path.Combine(dataDir, "keys"),
-            ["Urls"] = options.Kestrel ? "http://127.0.0.1:0" : null,
             ["Logging:LogLevel:Default"] = "Information",
             // The suites fire many requests with one key; RateLimitTests prove the limit with a low value of their own.
             ["RateLimits:ApiPerMinute"] = "100000",
@@ -72,32 +77,74 @@ public sealed class TestPortal : IAsyncDisposable
         {
             settings[k] = v;
         }
-        var app = PortalApp.Build([], builder =>
+        var factory = new PortalFactory(settings, options);
+        if (options.Kestrel)
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-            if (options.Logger is not null)
-            {
-                builder.Logging.AddProvider(options.Logger);
-                builder.Logging.SetMinimumLevel(LogLevel.Trace);
-            }
-            if (!options.Kestrel)
-            {
-                builder.WebHost.UseTestServer();
-            }
-        }, options.Services);
-        await app.StartAsync();
+            factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        }
+        factory.StartServer();
         Uri? address = null;
         if (options.Kestrel)
         {
-            address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         }
-        return new TestPortal(app, dataDir, address);
+        return Task.FromResult(new TestPortal(factory, dataDir, address));
+    }
+
+    /// <summary>
+    /// Program.cs as it runs, with the test's settings and services. The settings go in as host settings: the factory
+    /// hands those to Program as command-line arguments, so they are there while it registers its services (which
+    /// read some of them); application configuration added here would only arrive when the app is built.
+    /// </summary>
+    private sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings, TestPortalOptions options) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // The repo root as content root, as under `dotnet run`: its appsettings.json below the test settings.
+            builder.UseContentRoot(RepoRoot);
+            // The factory's default is Development; the portal runs in Production.
+            builder.UseEnvironment(Environments.Production);
+            foreach (var (key, value) in settings)
+            {
+                if (value is not null)
+                {
+                    builder.UseSetting(key, value);
+                }
+            }
+            builder.ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                if (options.Logger is not null)
+                {
+                    logging.AddProvider(options.Logger);
+                    logging.SetMinimumLevel(LogLevel.Trace);
+                }
+            });
+            if (options.Services is { } services)
+            {
+                builder.ConfigureTestServices(services);
+            }
+        }
+    }
+
+    /// <summary>The folder of Dataraven.Portal.sln and the root appsettings.json, above the test binaries.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dataraven.Portal.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Dataraven.Portal.sln not found above the test binaries.");
     }
 
     public HttpClient CreateClient(string? apiKey = null)
     {
-        var client = BaseAddress is null ? App.GetTestClient() : new HttpClient { BaseAddress = BaseAddress };
+        var client = BaseAddress is null ? _factory.Server.CreateClient() : new HttpClient { BaseAddress = BaseAddress };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -147,8 +194,7 @@ public sealed class TestPortal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await _factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -158,5 +204,29 @@ public sealed class TestPortal : IAsyncDisposable
         {
             // A file still held open on shutdown is left in the temp folder.
         }
+    }
+}
+
+/// <summary>
+/// The factory keeps the portal's host to itself: this view of it gives the tests its services, its test server (the
+/// <c>GetTestServer()</c> extension of <see cref="IHost"/>) and its endpoints (as <see cref="IEndpointRouteBuilder"/>).
+/// Starting and stopping stay with the factory.
+/// </summary>
+public sealed class PortalHostView(IServiceProvider services) : IHost, IEndpointRouteBuilder
+{
+    public IServiceProvider Services { get; } = services;
+
+    IServiceProvider IEndpointRouteBuilder.ServiceProvider => Services;
+
+    public ICollection<EndpointDataSource> DataSources => [Services.GetRequiredService<EndpointDataSource>()];
+
+    public IApplicationBuilder CreateApplicationBuilder() => throw new NotSupportedException("The portal's pipeline is built by Program.cs.");
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public void Dispose()
+    {
     }
 }

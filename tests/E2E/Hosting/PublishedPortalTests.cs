@@ -1,0 +1,72 @@
+using Dataraven.Tests.E2E.Browser;
+using Dataraven.Tests.E2E.Pages;
+using Dataraven.Tests.E2E.VaultConnections;
+using Dataraven.Tests.Infrastructure;
+
+namespace Dataraven.Tests.E2E.Hosting;
+
+/// <summary>
+/// Chromium against the published portal started from an unrelated folder (DESIGN.md, "Running in production"): the
+/// browser tests otherwise run the build output, where static files come from the development manifest.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PublishedPortalTests(BrowserFixture browser, PublishFixture publish) : IClassFixture<PublishFixture>, IAsyncLifetime
+{
+    private const string Email = "owner@example.com";
+
+    /// <summary>Where the wizard's screenshots go for the release note (set DR_PUBLISHED_SHOTS to a folder).</summary>
+    private static readonly string Shots = Environment.GetEnvironmentVariable("DR_PUBLISHED_SHOTS") is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(BrowserFixture.ScreenshotsDirectory, "published");
+
+    private readonly string _elsewhere = Directory.CreateTempSubdirectory("dr-cwd-").FullName;
+    private readonly string _data = Directory.CreateTempSubdirectory("dr-data-").FullName;
+    private PublishedPortal? _portal;
+
+    public async Task InitializeAsync()
+    {
+        var environment = PublishedPortal.DataIn(_data);
+        var bootstrap = await PublishedPortal.CommandAsync(publish, _elsewhere, environment,
+            "bootstrap", "--team", "Acme", "--email", Email, "--password", TestPortal.Password);
+        Assert.True(bootstrap.Code == 0, bootstrap.Output);
+        var address = new Uri($"http://127.0.0.1:{PublishedPortal.FreePort()}");
+        environment["ASPNETCORE_URLS"] = address.ToString();
+        _portal = await PublishedPortal.StartAsync(publish, _elsewhere, address, environment);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_portal is not null)
+        {
+            await _portal.DisposeAsync();
+        }
+        Directory.Delete(_elsewhere, recursive: true);
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public Task SignInPage_IsStyled_AndTheWizardAnswersAClick() => browser.WithPageAsync(_portal!.Address, async page =>
+    {
+        var login = await LoginPage.OpenAsync(page);
+        // Only MudBlazor's stylesheet makes the sign-in button a flex box with a pointer (a browser's button is an
+        // inline-block, or a block inside the flex form).
+        var button = await page.Locator("#sign-in").EvaluateAsync<string[]>(
+            "b => { const s = getComputedStyle(b); return [s.display, s.cursor]; }");
+        Assert.Equal(["flex", "pointer"], button);
+        // And app.css: the submit button spans its form.
+        Assert.Equal(await page.Locator("form.dr-form").EvaluateAsync<double>("f => f.clientWidth"),
+            await page.Locator("#sign-in").EvaluateAsync<double>("b => b.offsetWidth"), 1.0);
+
+        await login.SignInAsync(Email, TestPortal.Password);
+        var wizard = await VaultConnectionWizardPage.OpenAsync(page);
+        // The circuit runs: a click on a provider card renders its fields.
+        await wizard.ChooseAsync("doppler");
+
+        foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await BrowserFixture.SaveScreenshotAsync(page, Shots, $"wizard-{width}");
+        }
+        await Assertions.Expect(wizard.Field("access_token")).ToBeVisibleAsync();
+    });
+}
