@@ -11,6 +11,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dataraven.Tests.E2E;
 
 /// <summary>axe-core's WCAG 2.1 A/AA rules over every page of the nav and the pages they lead to, at desktop and phone width.</summary>
+[Collection(PageSweepCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser)
 {
     [Theory]

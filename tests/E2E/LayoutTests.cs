@@ -7,6 +7,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Dataraven.Tests.E2E;
 
+[Collection(PageSweepCollection.Name)]
 public sealed class LayoutTests(BrowserFixture browser) : BrowserTest(browser)
 {
     [Fact]

@@ -9,6 +9,16 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 }
 
 /// <summary>
+/// The long page sweeps (axe-core over every page, the published portal) run in a collection of their own, with a
+/// Chromium of their own, beside the other browser tests instead of after them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PageSweepCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser page sweeps";
+}
+
+/// <summary>
 /// One headless Debian Chromium for the whole run; each test gets its own browser context and keeps a
 /// screenshot and a Playwright trace under artifacts/ when it fails.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Dataraven.Tests.E2E.Hosting;
 /// Chromium against the published portal started from an unrelated folder (DESIGN.md, "Running in production"): the
 /// browser tests otherwise run the build output, where static files come from the development manifest.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(PageSweepCollection.Name)]
 public sealed class PublishedPortalTests(BrowserFixture browser, PublishFixture publish) : IClassFixture<PublishFixture>, IAsyncLifetime
 {
     private const string Email = "owner@example.com";
