@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the portal: unit/API tests (tests/Unit, with a local moto SSM server and a
+# Runs every test of the portal: unit tests (tests/Unit), API/integration tests (tests/Integration, with a local moto SSM server and a
 # throwaway PostgreSQL server) and
 # browser tests (tests/E2E, Debian Chromium). Prints "N passed, N failed" as its last line.
 set -uo pipefail
@@ -98,7 +98,7 @@ fi
 passed=0
 failed=0
 status=0
-for project in Unit E2E; do
+for project in Unit Integration E2E; do
     echo "==> Testing tests/$project"
     trx="$results/$project.trx"
     if ! dotnet test "tests/$project" --no-build --nologo \
