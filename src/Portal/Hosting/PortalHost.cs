@@ -95,6 +95,7 @@ public static class PortalHost
     {
         app.MapPortalOpenApi();
         app.MapTeamApi();
+        app.MapPublicCredentialRequestEndpoints();
         return app;
     }
 
