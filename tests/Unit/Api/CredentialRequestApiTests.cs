@@ -379,6 +379,12 @@ public abstract class CredentialRequestApiTests(ApiPortalFixture fixture) : ApiT
         });
         await (await OpenAsync(token)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         await (await SubmitAsync(token)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        var outsider = await SignedInClient.CreateAsync(Portal, Globex.OwnerEmail);
+        await (await outsider.GetAsync($"/v1/credential-requests/{token}")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+
+        var member = await SignedInClient.CreateAsync(Portal, Acme.OwnerEmail);
+        await (await member.GetAsync($"/v1/credential-requests/{token}")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await member.PostJsonAsync($"/v1/credential-requests/{token}", new { credentials = S3Credentials })).AssertStatusAsync(HttpStatusCode.Created);
     }
 }
 
