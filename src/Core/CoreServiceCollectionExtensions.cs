@@ -37,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TeamService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<InvitationService>();
+        services.AddScoped<CredentialRequests.CredentialRequestService>();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();

@@ -14,6 +14,11 @@ public static class AuditActions
     /// <summary>The invited person joined the team: how members are added.</summary>
     public const string InvitationAccepted = "invitation.accepted";
 
+    public const string CredentialRequestCreated = "credential_request.created";
+    public const string CredentialRequestRevoked = "credential_request.revoked";
+    public const string CredentialRequestViewed = "credential_request.viewed";
+    public const string CredentialRequestFulfilled = "credential_request.fulfilled";
+
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyDeleted = "api_key.deleted";
 

@@ -10,12 +10,12 @@ public sealed class AuditEvent
     public Guid TeamId { get; set; }
     public DateTime At { get; set; }
 
-    /// <summary><c>user</c>, <c>api_key</c> or <c>system</c>.</summary>
+    /// <summary><c>user</c>, <c>api_key</c>, <c>system</c> or <c>external</c> (through a credential request's link).</summary>
     public required string ActorType { get; set; }
     public Guid? ActorId { get; set; }
     public required string ActorName { get; set; }
 
-    /// <summary><c>ui</c>, <c>api</c>, <c>cli</c> or <c>scheduler</c>.</summary>
+    /// <summary><c>ui</c>, <c>api</c>, <c>cli</c>, <c>scheduler</c> or <c>request</c>.</summary>
     public required string Via { get; set; }
 
     /// <summary>e.g. <c>secret.created</c>; see <see cref="AuditActions"/>.</summary>
@@ -44,6 +44,7 @@ public sealed record AuditTarget(string Type, Guid? Id, string? Name)
     public static AuditTarget Member(Guid? userId, string? email) => new("member", userId, email);
     public static AuditTarget Team(Guid id, string? name) => new("team", id, name);
     public static AuditTarget Invitation(Guid id, string email) => new("invitation", id, email);
+    public static AuditTarget CredentialRequest(Guid id, string name) => new("credential_request", id, name);
 }
 
 public enum AuditOutcome
@@ -59,4 +60,6 @@ public enum AuditVia
     Api,
     Cli,
     Scheduler,
+    /// <summary>A credential request's link, used by someone outside the team.</summary>
+    Request,
 }

@@ -1,6 +1,7 @@
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Audit;
 using Dataraven.Core.Checks.Health;
+using Dataraven.Core.CredentialRequests;
 using Dataraven.Core.Invitations;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
@@ -32,6 +33,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<Secret> Secrets => Set<Secret>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<CredentialRequest> CredentialRequests => Set<CredentialRequest>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -101,6 +103,24 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.HasIndex(i => i.TokenHash).IsUnique();
             e.HasIndex(i => new { i.TeamId, i.EmailNormalized });
             e.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<CredentialRequest>(e =>
+        {
+            e.ToTable("credential_requests");
+            e.Property(r => r.TokenHash).HasMaxLength(32);
+            e.HasIndex(r => r.TokenHash).IsUnique();
+            e.HasIndex(r => r.TeamId);
+            e.Property(r => r.Name).HasMaxLength(255);
+            e.Property(r => r.Description).HasMaxLength(2000);
+            e.Property(r => r.SecretType).HasMaxLength(64);
+            e.Property(r => r.AuthMethod).HasMaxLength(64);
+            e.Property(r => r.Note).HasMaxLength(2000);
+            // Closing a link is a conditional update: the save fails if a concurrent one closed it first.
+            e.Property(r => r.FulfilledAt).IsConcurrencyToken();
+            e.Property(r => r.RevokedAt).IsConcurrencyToken();
+            e.Property(r => r.ExhaustedAt).IsConcurrencyToken();
+            e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<VaultConnection>(e =>

@@ -51,6 +51,16 @@ public sealed class SecretService(
         {
             return forbidden;
         }
+        return await CreatePermittedAsync(actor, request, null, ct);
+    }
+
+    /// <summary>
+    /// The create after the permission check. A credential request's fulfilment passes <paramref name="claim"/>: its guard
+    /// runs before the name check (under the write lock too), and a lost race on the request's row answers its problem.
+    /// </summary>
+    internal async Task<Result<SecretDetails>> CreatePermittedAsync(TeamActor actor, CreateSecretRequest request, SecretWriteClaim? claim,
+        CancellationToken ct)
+    {
         VaultConnection? connection = null;
         if (Guid.TryParse(request.VaultConnectionId, out var connectionId))
         {
@@ -86,6 +96,7 @@ public sealed class SecretService(
             UpdatedBy = actor.UserId,
             UpdatedAt = now,
         };
+        claim?.Staging(secret.Id);
         audit.Add(actor, AuditActions.SecretCreated, AuditTarget.Secret(secret.Id, name), details: new
         {
             secret_type = secret.SecretType,
@@ -97,8 +108,9 @@ public sealed class SecretService(
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
-            async c => await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
-            Conflicts(secret), ct);
+            async c => claim is not null && await claim.Guard(c) is { } closed ? closed
+                : await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
+            claim is null ? Conflicts(secret) : Conflicts(secret) with { Missing = claim.LostRace }, ct);
         if (problem is not null)
         {
             return await audit.RefusedAsync(actor, AuditActions.SecretCreated, AuditTarget.Secret(null, name), problem, ct);
@@ -158,6 +170,44 @@ public sealed class SecretService(
         return Details(secret, connection);
     }
 
+    /// <summary>
+    /// Replaces a direct secret's credentials as a credentials PATCH does (same validation, same write), for a credential
+    /// request's fulfilment: no permission check (the link is the permission); a lost race answers the claim's problem.
+    /// </summary>
+    internal async Task<Result<SecretDetails>> ReplaceCredentialsAsync(TeamActor actor, Guid id, Dictionary<string, string>? credentials,
+        SecretWriteClaim claim, CancellationToken ct)
+    {
+        var secret = await db.Secrets.SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId && s.VaultConnectionId == null, ct);
+        if (secret is null)
+        {
+            return claim.LostRace;
+        }
+        var request = new UpdateSecretRequest { Credentials = credentials ?? [] };
+        var validation = new UpdateSecretValidator(secret).Validate(request);
+        if (!validation.IsValid)
+        {
+            db.Entry(secret).State = EntityState.Detached;
+            return validation.ToValidationProblem();
+        }
+        var authMethod = SecretCatalog.FindAuthMethod(secret.SecretType, secret.AuthMethod)!;
+        var newCredentials = CredentialsOf(authMethod, request.Credentials);
+        secret.CredentialFields = authMethod.FieldNames.ToList();
+        secret.UpdatedBy = actor.UserId;
+        secret.UpdatedAt = Clock.UtcNow(time);
+        claim.Staging(id);
+        audit.Add(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name), details: new
+        {
+            fields = AuditDetails.Changed(("credentials", true)),
+            credential_fields = newCredentials.Keys.ToArray(),
+        });
+        if (await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt,
+                Conflicts(secret) with { Missing = claim.LostRace }, ct) is { } lostRace)
+        {
+            return lostRace;
+        }
+        return Details(secret, null);
+    }
+
     public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, SecretRecord, id, TeamOperations.DeleteSecret, ct);
@@ -204,3 +254,9 @@ public sealed class SecretService(
         new(secret, connection?.Name, connection?.VaultType);
 
 }
+
+/// <summary>
+/// How a credential request claims the write it causes: <see cref="Guard"/> refuses a closed request, <see cref="LostRace"/>
+/// answers a concurrent close, <see cref="Staging"/> stages the claim's own changes (with the secret's id) for the same save.
+/// </summary>
+internal sealed record SecretWriteClaim(Func<CancellationToken, Task<Problem?>> Guard, Problem LostRace, Action<Guid> Staging);

@@ -45,10 +45,13 @@ public sealed record TeamActor(Guid TeamId, Guid UserId, TeamRole Role, Guid? Ap
     public string? Ip { get; init; }
     public bool IsSystem { get; init; }
 
-    public string ActorType => IsSystem ? "system" : ApiKeyId is null ? "user" : "api_key";
+    /// <summary>Someone outside the team acting through a credential request's link (known by address only).</summary>
+    public bool IsExternal { get; init; }
 
-    /// <summary>The key's id for an API key, the user's id for a member, none for the portal itself.</summary>
-    public Guid? ActorId => IsSystem ? null : ApiKeyId ?? UserId;
+    public string ActorType => IsSystem ? "system" : IsExternal ? "external" : ApiKeyId is null ? "user" : "api_key";
+
+    /// <summary>The key's id for an API key, the user's id for a member, none for the portal itself or an outsider.</summary>
+    public Guid? ActorId => IsSystem || IsExternal ? null : ApiKeyId ?? UserId;
 
     /// <summary>The portal acting on its own (scheduled checks): may check, never changes what members own.</summary>
     public static TeamActor System(Guid teamId) =>

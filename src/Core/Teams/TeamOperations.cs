@@ -35,6 +35,9 @@ public static class TeamOperations
 
     public static readonly TeamOperation Invite = new(InviteMembers, "invite members");
     public static readonly TeamOperation ListInvitations = new(InviteMembers, "see invitations");
+    public static readonly TeamOperation CreateCredentialRequest = new(RequestCredentials, "request credentials", AuditActions.CredentialRequestCreated);
+    public static readonly TeamOperation ListCredentialRequests = new(RequestCredentials, "see credential requests");
+    public static readonly TeamOperation RevokeCredentialRequest = new(RequestCredentials, "revoke credential requests", AuditActions.CredentialRequestRevoked);
     public static readonly TeamOperation ChangeMemberRole = new(ManageMembers, "manage members", AuditActions.MemberRoleChanged);
     public static readonly TeamOperation RemoveMember = new(ManageMembers, "manage members", AuditActions.MemberRemoved);
 

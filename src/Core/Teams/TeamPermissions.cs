@@ -18,6 +18,8 @@ public enum TeamPermission
     ManageApiKeys,
     /// <summary>See, send and revoke invitations (for which roles: <see cref="TeamPermissions.MayInvite"/>).</summary>
     InviteMembers,
+    /// <summary>Ask someone outside the team for a direct secret's credential by link; see and revoke those links.</summary>
+    RequestCredentials,
     /// <summary>Change a member's role, remove a member.</summary>
     ManageMembers,
     ChangeTier,
@@ -32,9 +34,9 @@ public static class TeamPermissions
     private static readonly FrozenDictionary<TeamRole, FrozenSet<TeamPermission>> Table = new Dictionary<TeamRole, FrozenSet<TeamPermission>>
     {
         [TeamRole.Owner] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, ManageMembers, ChangeTier),
+            InviteMembers, RequestCredentials, ManageMembers, ChangeTier),
         [TeamRole.Admin] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers),
+            InviteMembers, RequestCredentials),
         [TeamRole.Operator] = Set(ReadTeam, VerifyVaultConnections, CheckSecrets),
         [TeamRole.Viewer] = Set(ReadTeam),
     }.ToFrozenDictionary();

@@ -17,6 +17,7 @@ public static class PortalApi
             .ProducesErrors(ApiErrors.Unauthenticated, ApiErrors.NotFound, ApiErrors.RateLimited);
         team.MapTeamEndpoints();
         team.MapInvitationEndpoints();
+        team.MapCredentialRequestEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapAuditEndpoints();

@@ -42,6 +42,7 @@ public static class PortalHost
         builder.WebHost.UseStaticWebAssets();
         builder.AddPortalServices();
         builder.Services.AddPortalRateLimits(builder.Configuration);
+        builder.Services.AddTokenPathRedaction();
         builder.Services.AddProxyHeaders(builder.Configuration);
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -95,6 +96,7 @@ public static class PortalHost
     {
         app.MapPortalOpenApi();
         app.MapTeamApi();
+        app.MapPublicCredentialRequestEndpoints();
         return app;
     }
 

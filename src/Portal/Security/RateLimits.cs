@@ -17,6 +17,8 @@ namespace Dataraven.Portal.Security;
 /// a lockout is a switch any outsider who knows an email can flip.</item>
 /// <item>The policy <see cref="InvitationAccept"/>, per client address (<c>RateLimits:InvitationAcceptPerMinute</c>), for
 /// the endpoints and pages that take an invitation token.</item>
+/// <item>The policy <see cref="CredentialRequest"/>, per client address (<c>RateLimits:CredentialRequestPerMinute</c>), for
+/// the endpoints and pages that take a credential request's token.</item>
 /// </list>
 /// Client addresses are the forwarded ones when the request came through a trusted proxy (<see cref="ProxyHeaders"/>).
 /// </summary>
@@ -25,9 +27,13 @@ public static class RateLimits
     /// <summary>The policy name for invitation acceptance: <c>.RequireRateLimiting(RateLimits.InvitationAccept)</c> or <c>[EnableRateLimiting(...)]</c>.</summary>
     public const string InvitationAccept = "invitation-accept";
 
+    /// <summary>The policy name for a credential request's link (opening it, submitting the credential).</summary>
+    public const string CredentialRequest = "credential-request";
+
     public const int DefaultApiPerMinute = 600;
     public const int DefaultAttemptsPerMinute = 10;
     public const int DefaultInvitationAcceptPerMinute = 10;
+    public const int DefaultCredentialRequestPerMinute = 10;
 
     private static readonly string[] AccountFormPaths = ["/account/login", "/account/register", "/setup"];
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -37,6 +43,7 @@ public static class RateLimits
         var apiPerMinute = configuration.GetValue("RateLimits:ApiPerMinute", DefaultApiPerMinute);
         var attemptsPerMinute = configuration.GetValue("Accounts:AttemptsPerMinute", DefaultAttemptsPerMinute);
         var acceptPerMinute = configuration.GetValue("RateLimits:InvitationAcceptPerMinute", DefaultInvitationAcceptPerMinute);
+        var credentialRequestPerMinute = configuration.GetValue("RateLimits:CredentialRequestPerMinute", DefaultCredentialRequestPerMinute);
         return services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -49,6 +56,7 @@ public static class RateLimits
                 return IsAccountFormPost(context) ? PerWindow("account-ip:" + ClientAddress(context), attemptsPerMinute) : RateLimitPartition.GetNoLimiter("");
             });
             o.AddPolicy(InvitationAccept, context => PerWindow(ClientAddress(context), acceptPerMinute));
+            o.AddPolicy(CredentialRequest, context => PerWindow(ClientAddress(context), credentialRequestPerMinute));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (rejected, ct) =>
             {

@@ -98,6 +98,13 @@ public sealed partial class OpenApiLintTests(LocalApiPortal fixture) : IClassFix
                 var id = (string)operation["operationId"]!;
                 var declared = OperationPath(client, id);
                 Assert.True(declared is not null, $"{id} ({path}) takes no path parameters in the client");
+                if (!path.StartsWith("/v1/teams/", StringComparison.Ordinal))
+                {
+                    // The links' own endpoints (no API key, no team in the path) take their token.
+                    Assert.StartsWith("/v1/credential-requests/{token}", path);
+                    Assert.Contains("token: string;", declared);
+                    continue;
+                }
                 Assert.Contains("team_id: string;", declared);
                 Assert.Equal(path.Contains("{id}", StringComparison.Ordinal), declared.Contains(" id: string;", StringComparison.Ordinal));
             }

@@ -70,6 +70,7 @@ public sealed class TestPortal : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             // The suites fire many requests with one key; RateLimitTests prove the limit with a low value of their own.
             ["RateLimits:ApiPerMinute"] = "100000",
+            ["RateLimits:CredentialRequestPerMinute"] = "100000",
             // Scheduled checks would change health and write audit events under the tests' feet; CheckSchedulerTests drive passes.
             ["Checks:SchedulerEnabled"] = "false",
         };

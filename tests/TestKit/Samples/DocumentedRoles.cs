@@ -7,7 +7,8 @@ namespace Dataraven.Tests.Teams;
 /// <summary>
 /// DESIGN.md, "Roles", written out by hand: "Owner/Admin create, update, rotate and delete vault connections, secrets
 /// and API keys; Operator may also verify; everyone in the team reads. Only an Owner changes the tier or the membership
-/// of Owners", and the invitation endpoint's "(Owner; Admin for roles below Admin)". The product's table must agree.
+/// of Owners", the invitation endpoint's "(Owner; Admin for roles below Admin)" and the credential requests' "(Owner,
+/// Admin)". The product's table must agree.
 /// </summary>
 public static class DocumentedRoles
 {
@@ -20,6 +21,7 @@ public static class DocumentedRoles
         [VerifyVaultConnections] = [Owner, Admin, Operator],
         [CheckSecrets] = [Owner, Admin, Operator],
         [InviteMembers] = [Owner, Admin],
+        [RequestCredentials] = [Owner, Admin],
         // Changing roles and removing members is Owner-only for every member today, Owners included.
         [ManageMembers] = [Owner],
         [ChangeTier] = [Owner],
@@ -35,6 +37,7 @@ public static class DocumentedRoles
         [VerifyVaultConnections] = "the Operator role or higher",
         [CheckSecrets] = "the Operator role or higher",
         [InviteMembers] = "the Admin role or higher",
+        [RequestCredentials] = "the Admin role or higher",
         [ManageMembers] = "the Owner role",
         [ChangeTier] = "the Owner role",
     };

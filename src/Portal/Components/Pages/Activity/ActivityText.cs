@@ -22,6 +22,7 @@ public static class ActivityText
         ["member"] = "Member",
         ["team"] = "Team",
         ["invitation"] = "Invitation",
+        ["credential_request"] = "Credential request",
     };
 
     /// <summary>"secret.created" reads "Secret created"; "member.role_changed" reads "Member role changed".</summary>
@@ -39,6 +40,7 @@ public static class ActivityText
     public static string Actor(AuditEvent e) => e.ActorType switch
     {
         "api_key" => $"{e.ActorName} (API key)",
+        "external" => $"{e.ActorName} (outside the team, by link)",
         _ => e.ActorName,
     };
 
@@ -47,6 +49,7 @@ public static class ActivityText
         "ui" => "portal",
         "api" => "API",
         "cli" => "CLI",
+        "request" => "credential request link",
         _ => e.Via,
     };
 
