@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Extensions;
 using System.Security.Claims;
 using Dataraven.Core.CredentialRequests;
 using Dataraven.Portal.Auth;
@@ -46,7 +47,7 @@ public static class CredentialRequestEndpoints
         var requests = team.MapGroup("/credential-requests").WithTags("Credential requests");
         requests.MapPost("/", async (HttpContext http, CredentialRequestService service, CancellationToken ct) =>
             {
-                var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+                var baseUri = UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase);
                 return (await ApiJson.ReadAsync<CreateCredentialRequest>(http.Request, ct)
                         .ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
                     .ToCreated(c => $"{http.Request.Path}/{c.View.Request.Id}", c =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Extensions;
 using Dataraven.Core.Invitations;
 using Dataraven.Core.Teams;
 using Dataraven.Portal.Auth;
@@ -25,7 +26,7 @@ public static class InvitationEndpoints
         invitations.MapPost("/", async (HttpContext http, InvitationService service, CancellationToken ct) =>
             {
                 // The link points at this portal as the caller reached it (scheme, host and path base of the request).
-                var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+                var baseUri = UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase);
                 return (await ApiJson.ReadAsync<CreateInvitationRequest>(http.Request, ct)
                         .ThenAsync(body => service.CreateAsync(http.Actor(), body.Email, body.Role, ct)))
                     .ToCreated(c => $"{http.Request.Path}/{c.Invitation.Id}",

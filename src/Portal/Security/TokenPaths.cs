@@ -54,7 +54,8 @@ public static partial class TokenPaths
                 || (values?.Any(kv => kv.Value?.ToString()?.Contains("requests/", StringComparison.OrdinalIgnoreCase) == true) ?? false);
             if (!mentionsPath)
             {
-                inner.Log(logLevel, eventId, state, exception, formatter);
+                // The message is formatted once: the providers get the text already made.
+                inner.Log(logLevel, eventId, state, exception, (_, _) => message);
                 return;
             }
             var redacted = new RedactedState(Redact(message),

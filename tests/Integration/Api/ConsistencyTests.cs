@@ -141,10 +141,7 @@ public sealed class ConsistencyTests : IAsyncLifetime
         _fakes.Configure(options);
         options.Services = services =>
         {
-            var real = services.Single(d => d.ServiceType == typeof(ICredentialStore));
-            services.Remove(real);
-            services.AddSingleton(sp => _store = new FaultyCredentialStore((ICredentialStore)real.ImplementationFactory!(sp), _crash));
-            services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<FaultyCredentialStore>());
+            services.DecorateCredentialStore((_, real) => _store = new FaultyCredentialStore(real, _crash));
             services.ConfigureDbContext<PortalDbContext>(o => o.AddInterceptors(_interceptor, new CrashInterceptor(_crash)));
         };
         _portal = await TestPortal.StartAsync(options);

@@ -70,9 +70,7 @@ public class AuditRollbackPortal : ApiPortalFixture
     {
         options.Services = services =>
         {
-            var real = services.Single(d => d.ServiceType == typeof(ICredentialStore));
-            services.Remove(real);
-            services.AddSingleton<ICredentialStore>(sp => Store = new HookedCredentialStore((ICredentialStore)real.ImplementationFactory!(sp)));
+            services.DecorateCredentialStore((_, real) => Store = new HookedCredentialStore(real));
             services.ConfigureDbContext<PortalDbContext>(o => o.AddInterceptors(Commits));
             services.ConfigureDbContext<PostgresPortalDbContext>(o => o.AddInterceptors(Commits));
         };

@@ -83,11 +83,8 @@ public sealed class CredentialWriteLockTests : IAsyncLifetime
         _fakes.Configure(options);
         options.Services = services =>
         {
-            var real = services.Single(d => d.ServiceType == typeof(ICredentialStore));
-            services.Remove(real);
-            services.AddSingleton(sp => _store = new WriterProbingCredentialStore((ICredentialStore)real.ImplementationFactory!(sp),
+            services.DecorateCredentialStore((sp, real) => _store = new WriterProbingCredentialStore(real,
                 new SqliteConnectionStringBuilder(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal")).DataSource));
-            services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<WriterProbingCredentialStore>());
         };
         _portal = await TestPortal.StartAsync(options);
         _portal.Services.GetRequiredService<ICredentialStore>();
@@ -161,10 +158,7 @@ public sealed class CreateCrashTests : IAsyncLifetime
         _fakes.Configure(options);
         options.Services = services =>
         {
-            var real = services.Single(d => d.ServiceType == typeof(ICredentialStore));
-            services.Remove(real);
-            services.AddSingleton(sp => _store = new FaultyCredentialStore((ICredentialStore)real.ImplementationFactory!(sp), _crash));
-            services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<FaultyCredentialStore>());
+            services.DecorateCredentialStore((_, real) => _store = new FaultyCredentialStore(real, _crash));
             services.ConfigureDbContext<PortalDbContext>(o => o.AddInterceptors(new CrashInterceptor(_crash)));
         };
         _portal = await TestPortal.StartAsync(options);
