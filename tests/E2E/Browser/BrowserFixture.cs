@@ -41,6 +41,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium is missing at {ChromiumPath}. The browser tests need Debian's Chromium: " +
                 "run ./test.sh (it installs it) or `apt-get update && apt-get install -y chromium`.");
         }
+        // Expect(...) retries for 5 s by default; a loaded 2-core CI machine needs more for a page's first render.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         // Without the background-networking flags Chromium floods the closed network with refused connections.
         _browser = await _playwright.Chromium.LaunchAsync(new()
@@ -62,7 +64,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-GB",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(15_000);
+        // Two browser collections share 2 cores with the portals they drive; a cold first page after a sign-in has
+        // taken more than 15 s on a loaded CI machine, so waits allow 30 s and navigations 45 s.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(45_000);
         await context.Tracing.StartAsync(new() { Title = testName, Screenshots = true, Snapshots = true });
         var page = await context.NewPageAsync();
         try
