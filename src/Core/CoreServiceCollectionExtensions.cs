@@ -15,6 +15,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dataraven.Core;
@@ -65,8 +66,13 @@ public static class CoreServiceCollectionExtensions
             }
             services.AddDbContext<PostgresPortalDbContext>(o => o.UseNpgsql(configured));
             services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<PostgresPortalDbContext>());
+            services.AddSingleton<TeamDataSignals>();
+            services.AddHostedService(sp => new PostgresTeamDataListener(configured, sp.GetRequiredService<TeamDataSignals>(),
+                sp.GetRequiredService<ILogger<PostgresTeamDataListener>>()));
             return services;
         }
+        // One instance on one file: nothing to listen to, so no stamp is ever current (see TeamListCache).
+        services.AddSingleton<TeamDataSignals>();
         var connectionString = ResolveConnectionString(configured, contentRoot);
         services.AddDbContext<PortalDbContext>(o => o.UseSqlite(connectionString));
         return services;

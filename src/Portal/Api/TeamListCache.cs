@@ -16,29 +16,35 @@ namespace Dataraven.Portal.Api;
 /// <see cref="Team.DataVersion"/>. A list shows no credential, so none is kept here. An entry whose content changes
 /// with time alone (a credential's expiry turns its health to expired) is not served past that moment.
 /// <para>
-/// Which version is current: on PostgreSQL, where several instances write, every request reads it (one indexed
-/// query), so a write through any instance is in the next response everywhere. On SQLite the portal is one
-/// instance: a version read less than <see cref="SqliteVersionBound"/> ago is used as long as no save of this process
-/// has changed the team since (<see cref="TeamDataVersions.LocalCommits"/>), so a write here is in the next response
-/// and one by another process on the same file (a command) within that bound.
+/// Which version is current: a version read less than a bound ago is used as long as no save of this process has
+/// changed the team since (<see cref="TeamDataVersions.LocalCommits"/>), so a write here is in the next response.
+/// On PostgreSQL, where several instances write, the bound is <see cref="PostgresVersionBound"/> and the version must
+/// also still be current by <see cref="TeamDataSignals"/>: a trigger notifies every instance of every change, so a
+/// write through another instance is in the responses here as soon as its notification arrives (milliseconds), and
+/// while the notification channel is down every request reads the version (one indexed query), as it did before.
+/// On SQLite the portal is one instance: the bound is <see cref="SqliteVersionBound"/>, so a write by another process
+/// on the same file (a command) shows within it.
 /// </para>
 /// </summary>
-public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfiguration configuration)
+public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfiguration configuration, TeamDataSignals signals)
 {
     public const string Secrets = "secrets";
     public const string VaultConnections = "vault-connections";
     public static readonly TimeSpan SqliteVersionBound = TimeSpan.FromSeconds(1);
 
+    /// <summary>A last bound should the channel fall silent without dropping (the listener's keepalive finds a dead peer first).</summary>
+    public static readonly TimeSpan PostgresVersionBound = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan Unused = TimeSpan.FromMinutes(5);
 
-    private readonly bool _versionEveryRequest = CoreServiceCollectionExtensions.UsesPostgres(configuration);
+    private readonly bool _severalInstances = CoreServiceCollectionExtensions.UsesPostgres(configuration);
     private readonly ConcurrentDictionary<Guid, KnownVersion> _known = new();
 
     private sealed record Key(Guid TeamId, string List, Guid Version);
 
     private sealed record Entry(byte[] Bytes, DateTime? ValidUntil);
 
-    private sealed record KnownVersion(Guid Version, long LocalCommits, long ReadAt);
+    private sealed record KnownVersion(Guid Version, long LocalCommits, long ReadAt, TeamDataSignals.Stamp Stamp);
 
     /// <summary><paramref name="build"/> gives the response body and when it stops being true by time alone (or null).</summary>
     public async Task<CachedJson<T>> ServeAsync<T>(HttpContext http, string list, Func<DateTime, Task<(T Body, DateTime? ValidUntil)>> build,
@@ -57,19 +63,23 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
 
     private async Task<Guid> VersionAsync(HttpContext http, Guid teamId, CancellationToken ct)
     {
-        // Read before the version: a commit in between makes the next request read again.
+        // Read before the version: a commit or a notification in between makes the next request read again.
         var commits = TeamDataVersions.Instance.LocalCommits(teamId);
-        if (!_versionEveryRequest && _known.TryGetValue(teamId, out var known) && known.LocalCommits == commits &&
-            time.GetElapsedTime(known.ReadAt) < SqliteVersionBound)
+        var stamp = signals.Take(teamId);
+        if (_known.TryGetValue(teamId, out var known) && known.LocalCommits == commits && StillCurrent(teamId, known))
         {
             return known.Version;
         }
         var readAt = time.GetTimestamp();
         var version = await http.RequestServices.GetRequiredService<PortalDbContext>().Teams
             .Where(t => t.Id == teamId).Select(t => t.DataVersion).FirstOrDefaultAsync(ct);
-        _known[teamId] = new KnownVersion(version, commits, readAt);
+        _known[teamId] = new KnownVersion(version, commits, readAt, stamp);
         return version;
     }
+
+    private bool StillCurrent(Guid teamId, KnownVersion known) => _severalInstances
+        ? signals.IsCurrent(teamId, known.Stamp) && time.GetElapsedTime(known.ReadAt) < PostgresVersionBound
+        : time.GetElapsedTime(known.ReadAt) < SqliteVersionBound;
 }
 
 /// <summary>200 with a JSON body serialized earlier; declares <typeparamref name="T"/> as the endpoint's response.</summary>
