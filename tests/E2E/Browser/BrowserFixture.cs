@@ -8,6 +8,20 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
     public const string Name = "Browser";
 }
 
+/// <summary>The secret editor's tests: the longest class, in a collection (and a Chromium) of its own.</summary>
+[CollectionDefinition(Name)]
+public sealed class SecretBrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser secrets";
+}
+
+/// <summary>The vault connection wizard and list, beside the others.</summary>
+[CollectionDefinition(Name)]
+public sealed class VaultConnectionBrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser vault connections";
+}
+
 /// <summary>
 /// The long page sweeps (axe-core over every page, the published portal) run in a collection of their own, with a
 /// Chromium of their own, beside the other browser tests instead of after them.

@@ -7,6 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dataraven.Tests.E2E.Secrets;
 
 /// <summary>Checking a secret from the list against a B2 authorize fake, and the list's health badges.</summary>
+[Collection(SecretBrowserCollection.Name)]
 public sealed class SecretHealthTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private const string KeyId = "0051234567890ab0000000011";

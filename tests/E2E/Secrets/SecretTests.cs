@@ -10,6 +10,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Dataraven.Tests.E2E.Secrets;
 
+[Collection(SecretBrowserCollection.Name)]
 public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private const string GcsJson = """

@@ -7,6 +7,7 @@ using Dataraven.Tests.Infrastructure;
 namespace Dataraven.Tests.E2E.VaultConnections;
 
 /// <summary>A browser test with the provider fakes running, and a way to make connections directly.</summary>
+[Collection(VaultConnectionBrowserCollection.Name)]
 public abstract class VaultConnectionBrowserTest(BrowserFixture browser) : BrowserTest(browser)
 {
     protected override bool UsesProviderFakes => true;
