@@ -8,7 +8,8 @@ public sealed record VaultConnectionSettings(
     string? Config = null,
     string? ProjectId = null,
     string? Environment = null,
-    string? SecretPath = null);
+    string? SecretPath = null,
+    string? Vault = null);
 
 public enum ProviderOutcome
 {

@@ -8,14 +8,14 @@ public sealed record VaultConnectionResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string VaultType,
     string? Project, string? Config, string? ProjectId, string? Environment, string? SecretPath,
     string Status, DateTime? LastVerifiedAt, string? LastVerificationError, int SecretsCount,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault)
 {
     public static VaultConnectionResponse From(VaultConnectionDetails d)
     {
         var c = d.Connection;
         return new(c.Id, c.TeamId, c.Name, c.Description, c.VaultType.ToWire(), c.Project, c.Config, c.ProjectId,
             c.Environment, c.SecretPath, c.Status.ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
-            c.CreatedAt, c.CreatedBy, c.UpdatedAt);
+            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault);
     }
 }
 
@@ -51,9 +51,10 @@ public static class VaultConnectionEndpoints
                 (await ApiJson.ReadAsync<UpdateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
                     .ToOk(VaultConnectionResponse.From))
             .AcceptsJson<UpdateVaultConnectionRequest>()
-            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict,
+                ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithName("updateVaultConnection")
-            .WithSummary("Rename a vault connection or change its description");
+            .WithSummary("Rename a vault connection, change its description or (1Password) its vault, which is verified first");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
