@@ -343,7 +343,7 @@ public sealed class VaultConnectionService(
     /// <summary>A concurrent request deleted the connection or took its name.</summary>
     private static WriteConflicts Conflicts(VaultConnection connection) => WriteConflicts.ForNamedRecord("vault connection", connection.Name);
 
-    private static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
+    internal static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
     {
         ProviderOutcome.Ok => null,
         ProviderOutcome.Rejected => new ProviderRejectedProblem(check.Message ?? DefaultMessage(check.Outcome)),
@@ -351,7 +351,7 @@ public sealed class VaultConnectionService(
         _ => new ProviderUnreachableProblem(check.Message ?? DefaultMessage(check.Outcome)),
     };
 
-    private static ProviderBusyProblem? BusyProblemOf(ProviderCheck check) => check.Outcome == ProviderOutcome.Busy
+    internal static ProviderBusyProblem? BusyProblemOf(ProviderCheck check) => check.Outcome == ProviderOutcome.Busy
         ? new ProviderBusyProblem(check.Message ?? "The provider is busy.", check.RetryAfter ?? TimeSpan.FromSeconds(1))
         : null;
 

@@ -21,6 +21,15 @@ public sealed record VaultConnectionResponse(
 
 public sealed record VerifyResponse(bool Verified, string? Error, DateTime CheckedAt);
 
+/// <summary>One name a reference can point at (or a container to browse into); never a value.</summary>
+public sealed record BrowseEntryResponse(string Name, string Kind, string Path, string? Reference);
+
+public sealed record BrowseResponse(string Path, IReadOnlyList<BrowseEntryResponse> Entries)
+{
+    public static BrowseResponse From(VaultBrowseListing listing) =>
+        new(listing.Path, listing.Entries.Select(e => new BrowseEntryResponse(e.Name, e.Kind, e.Path, e.Reference)).ToList());
+}
+
 public static class VaultConnectionEndpoints
 {
     public static void MapVaultConnectionEndpoints(this RouteGroupBuilder team)
@@ -76,6 +85,13 @@ public static class VaultConnectionEndpoints
                 ApiErrors.ProviderBusy)
             .WithName("rotateVaultConnection")
             .WithSummary("Replace the connection's credentials (checked with the provider first; on failure the old ones stay)");
+
+        group.MapGet("/{id:guid}/browse", async (Guid id, string? path, HttpContext http, VaultBrowseService service, CancellationToken ct) =>
+                (await service.BrowseAsync(http.Actor(), id, path, ct)).ToOk(BrowseResponse.From))
+            .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected,
+                ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
+            .WithName("browseVaultConnection")
+            .WithSummary("List the names a reference can point at under a path (vaults, items, fields or secret names; never a value)");
     }
 
     /// <summary>Where a resource created by this POST lives: the request's path and the new id.</summary>
