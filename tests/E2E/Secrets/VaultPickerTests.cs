@@ -53,22 +53,29 @@ public sealed class VaultPickerTests(BrowserFixture browser) : BrowserTest(brows
         await Expect(picker.Suggestion("access_key_id")).ToContainTextAsync("op://DevOps/AWS-Prod/access key id");
         await Expect(picker.Suggestion("secret_access_key")).ToContainTextAsync("op://DevOps/AWS-Prod/secret access key");
         await SaveScreenshotAsync(page, "vault-picker-1280");
-        var size = page.ViewportSize!;
-        await page.SetViewportSizeAsync(390, 844);
-        await Expect(picker.Apply).ToBeVisibleAsync();
-        await SaveScreenshotAsync(page, "vault-picker-390");
-        await page.SetViewportSizeAsync(size.Width, size.Height);
-        Assert.DoesNotContain(Canary, await page.ContentAsync());
-
         await picker.Apply.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(editor.Reference("access_key_id")).ToHaveValueAsync("op://DevOps/AWS-Prod/access key id");
         await Expect(editor.Reference("secret_access_key")).ToHaveValueAsync("op://DevOps/AWS-Prod/secret access key");
+        Assert.DoesNotContain(Canary, await page.ContentAsync());
         var list = await editor.SaveAsync();
 
         await Expect(list.Row("S3 from 1Password")).ToContainTextAsync("DevOps 1Password");
         var secrets = await Portal.WithAsync<SecretService, IReadOnlyList<SecretDetails>>(s => s.ListAsync(new TeamActor(team.TeamId, team.OwnerId, TeamRole.Owner)));
         var secret = secrets.Single(s => s.Secret.Name == "S3 from 1Password").Secret;
         Assert.Equal(["op://DevOps/AWS-Prod/access key id", "op://DevOps/AWS-Prod/secret access key"], secret.FieldMappings.Select(m => m.Reference));
+
+        // The same on a phone (390 px), from a fresh editor: the answers now come from the 60 s cache.
+        await page.SetViewportSizeAsync(390, 844);
+        editor = await SecretEditorPage.OpenNewAsync(page);
+        await editor.ChooseTypeAsync("Amazon S3");
+        await editor.ChooseVaultAsync();
+        await editor.ChooseConnectionAsync("DevOps 1Password");
+        await picker.FillButton.ClickAsync();
+        await picker.OpenAsync("DevOps", "AWS-Prod");
+        await picker.OpenAsync("AWS-Prod", "access key id");
+        await picker.Suggest.ClickAsync();
+        await Expect(picker.Suggestion("secret_access_key")).ToBeVisibleAsync();
+        await SaveScreenshotAsync(page, "vault-picker-390");
     });
 }
