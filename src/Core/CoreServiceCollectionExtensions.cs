@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<CredentialRecords>();
         services.AddScoped<VaultConnectionService>();
+        services.AddScoped<VaultBrowseService>();
         services.AddMemoryCache();
         services.AddSingleton<RecentProviderChecks>();
         services.AddScoped<SecretService>();

@@ -171,5 +171,8 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             // No foreign key to the target: events outlive what they describe. Deleting a team deletes its events.
             e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        // 1Password vault scoping (issue 20): the one vault a 1Password connection may read.
+        builder.Entity<VaultConnection>(e => e.Property(v => v.Vault).HasMaxLength(255));
     }
 }

@@ -70,7 +70,7 @@ public sealed class SecretService(
                 return new NotFoundProblem("vault connection");
             }
         }
-        var validation = new SecretValidator(connection?.VaultType).Validate(request);
+        var validation = new SecretValidator(connection?.VaultType, connection?.Vault).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
@@ -131,7 +131,7 @@ public sealed class SecretService(
         var connection = secret.VaultConnectionId is { } cid
             ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
             : null;
-        var validation = new UpdateSecretValidator(secret, connection?.VaultType).Validate(request);
+        var validation = new UpdateSecretValidator(secret, connection?.VaultType, connection?.Vault).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();

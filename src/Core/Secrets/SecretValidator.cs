@@ -15,9 +15,10 @@ namespace Dataraven.Core.Secrets;
 /// the team. Null when there is none (direct secret, or the id is not known yet): references are then
 /// only checked for being present, not for their vault's syntax.
 /// </param>
+/// <param name="connectionVault">The vault a scoped 1Password connection may read (null: unscoped): every reference must point into it.</param>
 public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 {
-    public SecretValidator(VaultType? connectionType = null)
+    public SecretValidator(VaultType? connectionType = null, string? connectionVault = null)
     {
         ConnectionType = connectionType;
 
@@ -37,7 +38,7 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
             .WithMessage(x => SecretRules.AuthMethodChoices(SecretCatalog.Find(x.SecretType)!))
             .OverridePropertyName(S.AuthMethod);
 
-        RuleFor(x => x).Custom((request, context) => SecretRules.CheckSource(request, connectionType, context));
+        RuleFor(x => x).Custom((request, context) => SecretRules.CheckSource(request, connectionType, context, connectionVault));
     }
 
     public VaultType? ConnectionType { get; }
@@ -51,7 +52,7 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 /// <param name="connectionType">The vault type of the existing secret's connection (null for a direct secret).</param>
 public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretRequest>
 {
-    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null)
+    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null, string? connectionVault = null)
     {
         RuleFor(x => x.Name).Cascade(CascadeMode.Stop)
             .Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("Name cannot be empty.")
@@ -66,7 +67,7 @@ public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretReques
             .WithMessage(type is null ? "Auth method cannot be changed: the secret type is not known." : SecretRules.AuthMethodChoices(type))
             .OverridePropertyName(S.AuthMethod);
 
-        RuleFor(x => x).Custom((request, context) => SecretRules.CheckUpdate(existing, request, connectionType, context));
+        RuleFor(x => x).Custom((request, context) => SecretRules.CheckUpdate(existing, request, connectionType, context, connectionVault));
     }
 }
 
@@ -79,7 +80,7 @@ public static class SecretRules
     internal static string AuthMethodChoices(SecretTypeDefinition type) =>
         $"Auth method must be one of {string.Join(", ", type.AuthMethods.Select(m => m.Id))} for {type.DisplayName}.";
 
-    internal static void CheckSource<T>(CreateSecretRequest r, VaultType? connectionType, ValidationContext<T> context)
+    internal static void CheckSource<T>(CreateSecretRequest r, VaultType? connectionType, ValidationContext<T> context, string? connectionVault = null)
     {
         var hasCredentials = r.Credentials is not null;
         var hasVault = r.VaultConnectionId is not null || r.FieldMappings is not null;
@@ -118,11 +119,12 @@ public static class SecretRules
         }
         else if (method is not null)
         {
-            CheckMappings(method, r.FieldMappings, connectionType, context);
+            CheckMappings(method, r.FieldMappings, connectionType, context, connectionVault);
         }
     }
 
-    internal static void CheckUpdate<T>(Secret existing, UpdateSecretRequest r, VaultType? connectionType, ValidationContext<T> context)
+    internal static void CheckUpdate<T>(Secret existing, UpdateSecretRequest r, VaultType? connectionType, ValidationContext<T> context,
+        string? connectionVault = null)
     {
         var method = SecretCatalog.FindAuthMethod(existing.SecretType, r.AuthMethod ?? existing.AuthMethod);
         var methodChanged = r.AuthMethod is not null && r.AuthMethod != existing.AuthMethod;
@@ -153,7 +155,7 @@ public static class SecretRules
             }
             if (r.FieldMappings is not null)
             {
-                if (method is not null) CheckMappings(method, r.FieldMappings, connectionType, context);
+                if (method is not null) CheckMappings(method, r.FieldMappings, connectionType, context, connectionVault);
             }
             else if (methodChanged && method is not null)
             {
@@ -186,7 +188,8 @@ public static class SecretRules
     /// <c>field_mappings[i].field_name</c>, <c>field_mappings[i].reference</c>, and <c>field_mappings</c> for a field left unmapped.
     /// </summary>
     internal static void CheckMappings<T>(
-        AuthMethod method, IReadOnlyList<FieldMappingRequest?> mappings, VaultType? vaultType, ValidationContext<T> context)
+        AuthMethod method, IReadOnlyList<FieldMappingRequest?> mappings, VaultType? vaultType, ValidationContext<T> context,
+        string? connectionVault = null)
     {
         var mappedAt = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < mappings.Count; i++)
@@ -231,6 +234,11 @@ public static class SecretRules
             {
                 Fail(context, S.MappingReference(i),
                     $"This is not a valid {vt.DisplayName()} reference. {ReferenceSyntax.Describe(vt)}");
+            }
+            else if (vaultType is { } scoped && !ReferenceSyntax.InScope(scoped, connectionVault, reference))
+            {
+                Fail(context, S.MappingReference(i),
+                    $"This connection may only read vault '{connectionVault}': the reference must start with op://{connectionVault}/.");
             }
         }
 

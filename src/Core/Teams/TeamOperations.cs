@@ -23,6 +23,7 @@ public static class TeamOperations
     public static readonly TeamOperation RotateVaultConnection = new(ManageVaultConnections, "rotate vault connection credentials", AuditActions.VaultConnectionRotated);
     public static readonly TeamOperation DeleteVaultConnection = new(ManageVaultConnections, "delete vault connections", AuditActions.VaultConnectionDeleted);
     public static readonly TeamOperation VerifyVaultConnection = new(VerifyVaultConnections, "verify vault connections", AuditActions.VaultConnectionVerified);
+    public static readonly TeamOperation BrowseVaultConnection = new(ManageVaultConnections, "browse vault connections");
 
     public static readonly TeamOperation CreateSecret = new(ManageSecrets, "create secrets", AuditActions.SecretCreated);
     public static readonly TeamOperation UpdateSecret = new(ManageSecrets, "edit secrets", AuditActions.SecretUpdated);

@@ -19,6 +19,14 @@ public static class ReferenceSyntax
     public static string Example(VaultType vaultType, string fieldName, string? secretType = null) =>
         VaultProviderCatalog.Get(vaultType).References.Example(SecretCatalog.Find(secretType)?.ReferenceHint ?? "STORAGE", fieldName);
 
+    /// <summary>
+    /// Whether <paramref name="reference"/> points into <paramref name="scope"/>, the vault a connection is scoped to (null: any).
+    /// Vault names and IDs are compared ignoring case, as <c>op</c> does.
+    /// </summary>
+    public static bool InScope(VaultType vaultType, string? scope, string reference) =>
+        scope is null || VaultProviderCatalog.Get(vaultType).References.ScopeOf is not { } scopeOf
+        || string.Equals(scopeOf(reference), scope, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The rule in one sentence, for help text and error messages.</summary>
     public static string Describe(VaultType vaultType) => VaultProviderCatalog.Get(vaultType).References.Description;
 }

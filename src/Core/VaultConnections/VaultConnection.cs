@@ -16,6 +16,9 @@ public sealed class VaultConnection : INamedTeamRecord
     public string? Description { get; set; }
     public VaultType VaultType { get; set; }
 
+    // 1Password: the one vault the connection may read (a name or ID as op accepts it); null reads any vault the token reaches.
+    public string? Vault { get; set; }
+
     // Doppler
     public string? Project { get; set; }
     public string? Config { get; set; }

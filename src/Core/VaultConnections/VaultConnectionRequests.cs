@@ -15,6 +15,9 @@ public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
     // 1Password and Doppler
     public string? AccessToken { get; set; }
 
+    /// <summary>1Password only: the vault (name or ID) the connection is scoped to; null for every vault the token reaches.</summary>
+    public string? Vault { get; set; }
+
     // Doppler
     public string? Project { get; set; }
     public string? Config { get; set; }
@@ -41,6 +44,9 @@ public sealed class UpdateVaultConnectionRequest
 {
     public string? Name { get; set; }
     public string? Description { get; set; }
+
+    /// <summary>1Password only: a new vault scope; a change is verified with the stored token before it is kept.</summary>
+    public string? Vault { get; set; }
 }
 
 /// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
@@ -79,4 +85,5 @@ public static class VaultConnectionFields
     public const string Environment = "environment";
     public const string SecretPath = "secret_path";
     public const string Verify = "verify";
+    public const string Vault = "vault";
 }

@@ -128,6 +128,7 @@ public sealed class VaultConnectionService(
             ProjectId = settings.ProjectId,
             Environment = settings.Environment,
             SecretPath = settings.SecretPath,
+            Vault = settings.Vault,
             Status = verify ? VaultConnectionStatus.Verified : VaultConnectionStatus.Unverified,
             LastVerifiedAt = verify ? now : null,
             CreatedBy = actor.UserId,
@@ -161,15 +162,41 @@ public sealed class VaultConnectionService(
         {
             return validation.ToValidationProblem();
         }
-        var before = (connection.Name, connection.Description);
+        var newVault = ScopeChange(connection, request.Vault, out var vaultProblem);
+        if (vaultProblem is not null)
+        {
+            return vaultProblem;
+        }
+        if (newVault is not null)
+        {
+            // A new scope is only kept once the stored token is shown to reach it.
+            var credentials = await store.GetAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), ct);
+            var check = credentials is null
+                ? new ProviderCheck(ProviderOutcome.Rejected, "The stored credentials are missing. Rotate the credentials to repair this connection.")
+                : await providers.VerifyAsync(connection.VaultType, SettingsOf(connection) with { Vault = newVault }, credentials, ct);
+            if (ProblemOf(check) is { } providerProblem)
+            {
+                return await audit.RefusedAsync(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), providerProblem, ct);
+            }
+        }
+        var before = (connection.Name, connection.Description, connection.Vault);
         if (await db.VaultConnections.ApplyNameAndDescriptionAsync(connection, request.Name, request.Description, ct) is { } conflict)
         {
             return conflict;
         }
+        if (newVault is not null)
+        {
+            connection.Vault = newVault;
+            connection.Status = VaultConnectionStatus.Verified;
+            connection.LastVerifiedAt = Clock.UtcNow(time);
+            connection.LastVerificationError = null;
+            connection.FailureClass = null;
+        }
         connection.UpdatedAt = Clock.UtcNow(time);
         audit.Add(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), details: new
         {
-            fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description)),
+            fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description),
+                (F.Vault, before.Vault != connection.Vault)),
         });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
@@ -276,13 +303,37 @@ public sealed class VaultConnectionService(
     }
 
     public static VaultConnectionSettings SettingsOf(VaultConnection c) =>
-        new(c.Project, c.Config, c.ProjectId, c.Environment, c.SecretPath);
+        new(c.Project, c.Config, c.ProjectId, c.Environment, c.SecretPath, c.Vault);
 
     private static VaultConnectionSettings SettingsOf(VaultType type, CreateVaultConnectionRequest r)
     {
         var values = VaultProviderCatalog.Get(type).Settings.ToDictionary(f => f.WireName, f => f.Normalize(r.Value(f.WireName)));
         return new VaultConnectionSettings(values.GetValueOrDefault(F.Project), values.GetValueOrDefault(F.Config),
-            values.GetValueOrDefault(F.ProjectId), values.GetValueOrDefault(F.Environment), values.GetValueOrDefault(F.SecretPath));
+            values.GetValueOrDefault(F.ProjectId), values.GetValueOrDefault(F.Environment), values.GetValueOrDefault(F.SecretPath),
+            values.GetValueOrDefault(F.Vault));
+    }
+
+    /// <summary>
+    /// The vault scope a PATCH asks for: null when it leaves the scope as it is; a 400 on <c>vault</c> for a provider without one
+    /// or a value its catalog field refuses.
+    /// </summary>
+    private static string? ScopeChange(VaultConnection connection, string? requested, out Problem? problem)
+    {
+        problem = null;
+        if (requested is null)
+        {
+            return null;
+        }
+        var provider = VaultProviderCatalog.Get(connection.VaultType);
+        var field = VaultProviderCatalog.Field(F.Vault);
+        var message = provider.Has(F.Vault) ? VaultFieldChecks.Check(provider, field, requested) : VaultFieldChecks.DoesNotApply(provider, field);
+        if (message is not null)
+        {
+            problem = ValidationProblem.For(F.Vault, message);
+            return null;
+        }
+        var normalized = field.Normalize(requested);
+        return normalized == connection.Vault ? null : normalized;
     }
 
     /// <summary>The provider's credential fields as the credential store keeps them (validated, so none is null).</summary>
@@ -292,7 +343,7 @@ public sealed class VaultConnectionService(
     /// <summary>A concurrent request deleted the connection or took its name.</summary>
     private static WriteConflicts Conflicts(VaultConnection connection) => WriteConflicts.ForNamedRecord("vault connection", connection.Name);
 
-    private static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
+    internal static Problem? ProblemOf(ProviderCheck check) => check.Outcome switch
     {
         ProviderOutcome.Ok => null,
         ProviderOutcome.Rejected => new ProviderRejectedProblem(check.Message ?? DefaultMessage(check.Outcome)),
@@ -300,7 +351,7 @@ public sealed class VaultConnectionService(
         _ => new ProviderUnreachableProblem(check.Message ?? DefaultMessage(check.Outcome)),
     };
 
-    private static ProviderBusyProblem? BusyProblemOf(ProviderCheck check) => check.Outcome == ProviderOutcome.Busy
+    internal static ProviderBusyProblem? BusyProblemOf(ProviderCheck check) => check.Outcome == ProviderOutcome.Busy
         ? new ProviderBusyProblem(check.Message ?? "The provider is busy.", check.RetryAfter ?? TimeSpan.FromSeconds(1))
         : null;
 

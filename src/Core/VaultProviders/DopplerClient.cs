@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Dataraven.Core.Checks;
 using Dataraven.Core.VaultConnections;
@@ -89,6 +90,51 @@ public sealed class DopplerClient : IVaultProviderClient
                 $"&config={Uri.EscapeDataString(settings.Config)}&name={Uri.EscapeDataString(name)}"), token, acceptJson: true),
             Secret, [.. credentials.Values], ct).ConfigureAwait(false);
     }
+
+    /// <summary>A Doppler connection is one config: only <c>""</c> (its secret names) can be browsed.</summary>
+    public BrowsePlan PlanBrowse(VaultConnectionSettings settings, string path) => path.Length == 0
+        ? new BrowsePlan(null, 1)
+        : BrowsePlan.Refused("A Doppler connection reads one config: browse it with an empty path.");
+
+    /// <summary>The config's secret names: <c>GET /v3/configs/config/secrets/names?project=&amp;config=</c> (no values asked for).</summary>
+    public async Task<BrowseResult> BrowseAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials, string path,
+        CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(AccessTokenField, out var token) || string.IsNullOrWhiteSpace(token))
+        {
+            return BrowseResult.Failed(ProviderOutcome.Rejected, "The Doppler connection has no access token stored: rotate its credentials.");
+        }
+        if (string.IsNullOrWhiteSpace(settings.Project) || string.IsNullOrWhiteSpace(settings.Config))
+        {
+            return BrowseResult.Failed(ProviderOutcome.Rejected, "The Doppler connection has no project or config.");
+        }
+        string?[] secrets = [.. credentials.Values];
+        var url = ProviderHttp.BuildUrl(_options.Doppler.BaseUrl,
+            $"/v3/configs/config/secrets/names?project={Uri.EscapeDataString(settings.Project)}&config={Uri.EscapeDataString(settings.Config)}");
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        using var result = await ProviderHttp.SendAsync(client, HttpProviderReader.BearerGet(url, token, acceptJson: true), secrets, ct)
+            .ConfigureAwait(false);
+        var check = await _reader.VerificationAsync(result, secrets, Rejections, ct).ConfigureAwait(false);
+        if (!check.Ok)
+        {
+            _logger.LogWarning("Doppler browse: {Outcome}: {Message}", check.Outcome, check.Message);
+            return BrowseResult.Failed(check);
+        }
+        try
+        {
+            var answer = await result.Response!.Content.ReadFromJsonAsync<NamesAnswer>(ct).ConfigureAwait(false);
+            var entries = (answer?.Names ?? []).Where(n => !string.IsNullOrEmpty(n)).Order(StringComparer.Ordinal)
+                .Select(n => new BrowseEntry(n, BrowseKinds.Secret, n, n)).ToList();
+            _logger.LogInformation("Doppler browse: {Count} names", entries.Count);
+            return BrowseResult.Ok(entries);
+        }
+        catch (JsonException)
+        {
+            return BrowseResult.Failed(ProviderOutcome.Unreachable, "Doppler answered with unexpected output (expected the secret names).");
+        }
+    }
+
+    private sealed record NamesAnswer([property: System.Text.Json.Serialization.JsonPropertyName("names")] List<string>? Names);
 
     /// <summary><c>{"value": {"computed": ..., "raw": ...}}</c>: the computed value (references resolved), else the raw one.</summary>
     private static string? ValueOf(JsonElement root)

@@ -8,7 +8,8 @@ public sealed record VaultConnectionSettings(
     string? Config = null,
     string? ProjectId = null,
     string? Environment = null,
-    string? SecretPath = null);
+    string? SecretPath = null,
+    string? Vault = null);
 
 public enum ProviderOutcome
 {
@@ -56,4 +57,14 @@ public interface IVaultProviderClient
     /// </summary>
     Task<IReadOnlyList<ReferenceRead>> ReadAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials,
         IReadOnlyList<string> references, CancellationToken ct = default);
+
+    /// <summary>Whether <paramref name="path"/> can be browsed on this connection, and what browsing it costs in reads.</summary>
+    BrowsePlan PlanBrowse(VaultConnectionSettings settings, string path);
+
+    /// <summary>
+    /// The names (never the values) at <paramref name="path"/> (already accepted by <see cref="PlanBrowse"/>). A value that the
+    /// provider's answer carries is dropped while it is parsed. Never throws for the provider's answer; messages are sanitized.
+    /// </summary>
+    Task<BrowseResult> BrowseAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials, string path,
+        CancellationToken ct = default);
 }

@@ -132,6 +132,86 @@ public sealed class InfisicalClient : IVaultProviderClient
             Secret, secrets, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// References are keys in the connection's secret path (they cannot name a folder), so only <c>""</c> is browsed: the keys
+    /// there and the folders below it.
+    /// </summary>
+    public BrowsePlan PlanBrowse(VaultConnectionSettings settings, string path) => path.Length == 0
+        ? new BrowsePlan(null, 1)
+        : BrowsePlan.Refused($"An Infisical connection reads the keys at its secret path ({settings.SecretPath ?? "/"}): browse it with an empty path.");
+
+    /// <summary>
+    /// Logs in, lists <c>GET /api/v3/secrets/raw?workspaceId=&amp;environment=&amp;secretPath=</c> (its values are skipped by the
+    /// parser: the DTO has only the key) and the folders below (<c>GET /api/v1/folders</c>; left out when that call fails).
+    /// </summary>
+    public async Task<BrowseResult> BrowseAsync(VaultConnectionSettings settings, IReadOnlyDictionary<string, string> credentials, string path,
+        CancellationToken ct = default)
+    {
+        if (!credentials.TryGetValue(ClientIdField, out var clientId) || string.IsNullOrWhiteSpace(clientId)
+            || !credentials.TryGetValue(ClientSecretField, out var clientSecret) || string.IsNullOrWhiteSpace(clientSecret))
+        {
+            return BrowseResult.Failed(ProviderOutcome.Rejected, "The Infisical connection has no client id/secret stored: rotate its credentials.");
+        }
+        if (string.IsNullOrWhiteSpace(settings.ProjectId) || string.IsNullOrWhiteSpace(settings.Environment))
+        {
+            return BrowseResult.Failed(ProviderOutcome.Rejected, "The Infisical connection has no project id or environment.");
+        }
+        List<string?> secrets = [.. credentials.Values];
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var (accessToken, failure, _) = await LoginAsync(client, clientId, clientSecret, secrets, ct).ConfigureAwait(false);
+        if (failure is not null) return BrowseResult.Failed(failure);
+        secrets.Add(accessToken);
+
+        var folder = string.IsNullOrWhiteSpace(settings.SecretPath) ? "/" : settings.SecretPath;
+        var query = $"workspaceId={Uri.EscapeDataString(settings.ProjectId)}&environment={Uri.EscapeDataString(settings.Environment)}";
+        using var list = await ProviderHttp.SendAsync(client, HttpProviderReader.BearerGet(ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
+            $"/api/v3/secrets/raw?{query}&secretPath={Uri.EscapeDataString(folder)}"), accessToken!), secrets, ct).ConfigureAwait(false);
+        var check = await _reader.VerificationAsync(list, secrets, Rejections, ct).ConfigureAwait(false);
+        if (!check.Ok)
+        {
+            _logger.LogWarning("Infisical browse: {Outcome}: {Message}", check.Outcome, check.Message);
+            return BrowseResult.Failed(check);
+        }
+        List<BrowseEntry> entries;
+        try
+        {
+            var answer = await list.Response!.Content.ReadFromJsonAsync<SecretKeysAnswer>(ct).ConfigureAwait(false);
+            entries = (answer?.Secrets ?? []).Select(k => k.SecretKey).Where(k => !string.IsNullOrEmpty(k)).Distinct().Order(StringComparer.Ordinal)
+                .Select(k => new BrowseEntry(k!, BrowseKinds.Secret, k!, k)).ToList();
+        }
+        catch (JsonException)
+        {
+            return BrowseResult.Failed(ProviderOutcome.Unreachable, "Infisical answered with unexpected output (expected a secret list).");
+        }
+
+        using var folders = await ProviderHttp.SendAsync(client, HttpProviderReader.BearerGet(ProviderHttp.BuildUrl(_options.Infisical.BaseUrl,
+            $"/api/v1/folders?{query}&path={Uri.EscapeDataString(folder)}"), accessToken!), secrets, ct).ConfigureAwait(false);
+        if (folders.Response is { IsSuccessStatusCode: true } found)
+        {
+            try
+            {
+                var answer = await found.Content.ReadFromJsonAsync<FoldersAnswer>(ct).ConfigureAwait(false);
+                entries.AddRange((answer?.Folders ?? []).Select(f => f.Name).Where(n => !string.IsNullOrEmpty(n)).Order(StringComparer.Ordinal)
+                    .Select(n => new BrowseEntry(n!, BrowseKinds.Folder, n!, null)));
+            }
+            catch (JsonException)
+            {
+                // Folders are a hint only; the keys are the answer.
+            }
+        }
+        _logger.LogInformation("Infisical browse: {Count} entries", entries.Count);
+        return BrowseResult.Ok(entries);
+    }
+
+    /// <summary>A secret as listed, by its key only: <c>secretValue</c> has no property here, so it is never kept.</summary>
+    private sealed record ListedSecret([property: JsonPropertyName("secretKey")] string? SecretKey);
+
+    private sealed record SecretKeysAnswer([property: JsonPropertyName("secrets")] List<ListedSecret>? Secrets);
+
+    private sealed record FolderName([property: JsonPropertyName("name")] string? Name);
+
+    private sealed record FoldersAnswer([property: JsonPropertyName("folders")] List<FolderName>? Folders);
+
     private ProviderCheck Log(ProviderCheck check, string step, ProviderHttpResult result)
     {
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,

@@ -36,7 +36,9 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
             return new ProviderCheck(ProviderOutcome.Rejected, "1Password needs an access_token (a service account token, ops_...).");
         }
 
-        var check = await RunAsync(token, [.. credentials.Values], ct).ConfigureAwait(false);
+        var check = settings.Vault is { } vault
+            ? await VerifyVaultAsync(token, vault, [.. credentials.Values], ct).ConfigureAwait(false)
+            : await RunAsync(token, [.. credentials.Values], ct).ConfigureAwait(false);
         _logger.Log(check.Ok ? LogLevel.Information : LogLevel.Warning,
             "1Password verification: {Outcome}: {Message}", check.Outcome, check.Message ?? "ok");
         return check;
@@ -53,6 +55,38 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
                 : new ProviderCheck(ProviderOutcome.Unreachable, "The 1Password CLI answered with unexpected output (expected a JSON vault list).");
         }
         return Classify(run.ExitCode, run.Stderr, secrets);
+    }
+
+    /// <summary>The arguments of a scoped verification: <c>op vault get &lt;vault&gt; --format json</c>.</summary>
+    public static IReadOnlyList<string> VaultGetArguments(string vault) => ["vault", "get", vault, "--format", "json"];
+
+    /// <summary>A scoped connection: the token must reach that one vault; a vault it cannot see is a refusal, not an outage.</summary>
+    private async Task<ProviderCheck> VerifyVaultAsync(string token, string vault, string?[] secrets, CancellationToken ct)
+    {
+        var run = await _runner.RunAsync(token, VaultGetArguments(vault), secrets, ct).ConfigureAwait(false);
+        if (run.Failure is not null) return new ProviderCheck(ProviderOutcome.Unreachable, run.Failure);
+        if (run.ExitCode == 0)
+        {
+            return IsJsonObject(run.Stdout)
+                ? ProviderCheck.Success
+                : new ProviderCheck(ProviderOutcome.Unreachable, "The 1Password CLI answered with unexpected output (expected a JSON vault).");
+        }
+        return ClassifyVaultFailure(run.ExitCode, run.Stderr, vault, secrets);
+    }
+
+    /// <summary>
+    /// A failed run that names a vault: network first, then a vault the token cannot see (422 "the token cannot access vault 'X'"),
+    /// then authentication, as <see cref="Classify"/>.
+    /// </summary>
+    public static ProviderCheck ClassifyVaultFailure(int exitCode, string? stderr, string vault, IEnumerable<string?> secrets)
+    {
+        var lower = ErrorPrefix().Replace(stderr ?? "", "").ToLowerInvariant();
+        if (!NetworkMarkers.Any(lower.Contains) && MissingMarkers.Any(lower.Contains))
+        {
+            return new ProviderCheck(ProviderOutcome.Rejected,
+                $"The token cannot access vault '{ProviderMessages.Sanitize(vault, secrets)}' (op exit {exitCode}).");
+        }
+        return Classify(exitCode, stderr, secrets);
     }
 
     /// <summary>The arguments of a reference read: <c>op read --no-newline &lt;reference&gt;</c> (the reference is not secret).</summary>
@@ -150,6 +184,19 @@ public sealed partial class OnePasswordCliClient : IVaultProviderClient
     /// <summary><c>[ERROR] 2025/01/01 12:00:00 </c> at the start of each of op's error lines.</summary>
     [GeneratedRegex(@"(?m)^\s*\[(?:ERROR|WARN|WARNING)\]\s*(?:\d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}\s*)?", RegexOptions.CultureInvariant)]
     private static partial Regex ErrorPrefix();
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsJsonArray(string text)
     {

@@ -40,6 +40,13 @@ public sealed class VaultProviderClients
             busy: () => ReferenceRead.FailAll(references, Checks.CheckStatus.RateLimited,
                 $"Too many calls to {type.DisplayName()} are in progress; the check can run again shortly."),
             timedOut: message => ReferenceRead.FailAll(references, Checks.CheckStatus.Unreachable, message), ct);
+
+    /// <summary>Browses names under the same deadline and per-provider bound as every other call.</summary>
+    public Task<BrowseResult> BrowseAsync(VaultType type, VaultConnectionSettings settings,
+        IReadOnlyDictionary<string, string> credentials, string path, CancellationToken ct = default) =>
+        _gate.RunAsync(type, token => Get(type).BrowseAsync(settings, credentials, path, token),
+            busy: () => BrowseResult.Failed(ProviderCheck.Busy(type.DisplayName(), TimeSpan.FromSeconds(1))),
+            timedOut: message => BrowseResult.Failed(ProviderOutcome.Unreachable, message), ct);
 }
 
 public static class VaultProviderServiceCollectionExtensions

@@ -8,18 +8,27 @@ public sealed record VaultConnectionResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string VaultType,
     string? Project, string? Config, string? ProjectId, string? Environment, string? SecretPath,
     string Status, DateTime? LastVerifiedAt, string? LastVerificationError, int SecretsCount,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault)
 {
     public static VaultConnectionResponse From(VaultConnectionDetails d)
     {
         var c = d.Connection;
         return new(c.Id, c.TeamId, c.Name, c.Description, c.VaultType.ToWire(), c.Project, c.Config, c.ProjectId,
             c.Environment, c.SecretPath, c.Status.ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
-            c.CreatedAt, c.CreatedBy, c.UpdatedAt);
+            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault);
     }
 }
 
 public sealed record VerifyResponse(bool Verified, string? Error, DateTime CheckedAt);
+
+/// <summary>One name a reference can point at (or a container to browse into); never a value.</summary>
+public sealed record BrowseEntryResponse(string Name, string Kind, string Path, string? Reference);
+
+public sealed record BrowseResponse(string Path, IReadOnlyList<BrowseEntryResponse> Entries)
+{
+    public static BrowseResponse From(VaultBrowseListing listing) =>
+        new(listing.Path, listing.Entries.Select(e => new BrowseEntryResponse(e.Name, e.Kind, e.Path, e.Reference)).ToList());
+}
 
 public static class VaultConnectionEndpoints
 {
@@ -51,9 +60,10 @@ public static class VaultConnectionEndpoints
                 (await ApiJson.ReadAsync<UpdateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
                     .ToOk(VaultConnectionResponse.From))
             .AcceptsJson<UpdateVaultConnectionRequest>()
-            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict)
+            .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict,
+                ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithName("updateVaultConnection")
-            .WithSummary("Rename a vault connection or change its description");
+            .WithSummary("Rename a vault connection, change its description or (1Password) its vault, which is verified first");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
@@ -75,6 +85,13 @@ public static class VaultConnectionEndpoints
                 ApiErrors.ProviderBusy)
             .WithName("rotateVaultConnection")
             .WithSummary("Replace the connection's credentials (checked with the provider first; on failure the old ones stay)");
+
+        group.MapGet("/{id:guid}/browse", async (Guid id, string? path, HttpContext http, VaultBrowseService service, CancellationToken ct) =>
+                (await service.BrowseAsync(http.Actor(), id, path, ct)).ToOk(BrowseResponse.From))
+            .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected,
+                ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
+            .WithName("browseVaultConnection")
+            .WithSummary("List the names a reference can point at under a path (vaults, items, fields or secret names; never a value)");
     }
 
     /// <summary>Where a resource created by this POST lives: the request's path and the new id.</summary>

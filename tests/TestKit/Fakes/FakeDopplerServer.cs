@@ -91,6 +91,14 @@ public sealed class FakeDopplerServer : FakeProviderServer
             });
         });
 
+        // https://docs.doppler.com/reference/secrets-names: {"names": [...], "success": true}; no values.
+        app.MapGet("/v3/configs/config/secrets/names", async context =>
+        {
+            if (await AuthorizeAsync(context) is not { } target) return;
+            var secrets = _secrets.TryGetValue(target, out var s) ? s : new Dictionary<string, string>();
+            await context.Response.WriteAsJsonAsync(new { names = secrets.Keys.ToArray(), success = true });
+        });
+
         app.MapGet("/v3/configs/config/secrets", async context =>
         {
             if (await AuthorizeAsync(context) is not { } target) return;

@@ -50,8 +50,32 @@ public sealed class FakeInfisicalServer : FakeProviderServer
         return this;
     }
 
+    private readonly ConcurrentDictionary<(string ProjectId, string Environment, string Path), string[]> _folders = new();
+
+    /// <summary>The folders <c>GET /api/v1/folders</c> lists below a project/environment/path.</summary>
+    public FakeInfisicalServer SetFolders(string projectId, string environment, string path, params string[] folders)
+    {
+        _folders[(projectId, environment, path)] = folders;
+        return this;
+    }
+
     protected override void MapRoutes(WebApplication app)
     {
+        // https://infisical.com/docs/api-reference/endpoints/folders/list: {"folders": [{id, name}]}.
+        app.MapGet("/api/v1/folders", async context =>
+        {
+            var token = BearerToken(context);
+            if (token is null || !_accessTokens.ContainsKey(token))
+            {
+                await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Token missing or invalid", "Unauthorized");
+                return;
+            }
+            var key = (context.Request.Query["workspaceId"].ToString(), context.Request.Query["environment"].ToString(),
+                context.Request.Query["path"].ToString() is { Length: > 0 } p ? p : "/");
+            var folders = _folders.TryGetValue(key, out var f) ? f : [];
+            await context.Response.WriteAsJsonAsync(new { folders = folders.Select((name, i) => new { id = $"folder-{i}", name }).ToArray() });
+        });
+
         app.MapPost("/api/v1/auth/universal-auth/login", async context =>
         {
             string? clientId = null, clientSecret = null;

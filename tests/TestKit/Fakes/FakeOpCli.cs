@@ -111,6 +111,72 @@ public sealed class FakeOpCli : IDisposable
         return this;
     }
 
+    private readonly List<FakeOpVault> _vaults = [];
+
+    /// <summary>Every run's arguments joined by spaces, in order (one line per run).</summary>
+    public IReadOnlyList<string> CommandLog => File.Exists(Path.Combine(Directory, "commands.txt")) ? File.ReadAllLines(Path.Combine(Directory, "commands.txt")) : [];
+
+    /// <summary>
+    /// A vault the token can reach, as 1Password's CLI prints it: <c>op vault get &lt;name|id&gt;</c>, <c>op vault list</c> (every
+    /// added vault), <c>op item list --vault &lt;name|id&gt;</c> and <c>op item get &lt;title&gt; --vault &lt;name|id&gt;</c>, whose
+    /// fields carry their <c>value</c> (plant canaries there). A vault not added is "isn't a vault in this account".
+    /// </summary>
+    public FakeOpCli AddVault(FakeOpVault vault)
+    {
+        _vaults.Add(vault);
+        var cmds = Path.Combine(Directory, "cmds");
+        System.IO.Directory.CreateDirectory(cmds);
+        void Answer(string command, object json) =>
+            File.WriteAllText(Path.Combine(cmds, Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(command))),
+                System.Text.Json.JsonSerializer.Serialize(json) + "\n");
+        const string at = "2025-01-01T00:00:00Z";
+        object VaultJson(FakeOpVault v) => new Dictionary<string, object?>
+        {
+            ["id"] = v.Id, ["name"] = v.Name, ["content_version"] = 7, ["attribute_version"] = 1, ["items"] = v.Items.Count,
+            ["type"] = "USER_CREATED", ["created_at"] = at, ["updated_at"] = at,
+        };
+        Answer("vault list --format json", _vaults.Select(v => new Dictionary<string, object?>
+        {
+            ["id"] = v.Id, ["name"] = v.Name, ["content_version"] = 7, ["created_at"] = at, ["updated_at"] = at, ["items"] = v.Items.Count,
+        }).ToList());
+        foreach (var key in new[] { vault.Name, vault.Id })
+        {
+            Answer($"vault get {key} --format json", VaultJson(vault));
+            Answer($"item list --vault {key} --format json", vault.Items.Select(i => new Dictionary<string, object?>
+            {
+                ["id"] = i.Id, ["title"] = i.Title, ["version"] = 2, ["vault"] = new { id = vault.Id, name = vault.Name },
+                ["category"] = "API_CREDENTIAL", ["last_edited_by"] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", ["created_at"] = at, ["updated_at"] = at,
+                ["additional_information"] = i.Fields.FirstOrDefault()?.Label ?? "",
+            }).ToList());
+            foreach (var item in vault.Items)
+            {
+                var sections = item.Fields.Where(f => f.Section is not null).Select(f => f.Section!).Distinct()
+                    .Select(label => new { id = "sec" + label.GetHashCode(StringComparison.Ordinal).ToString("x", System.Globalization.CultureInfo.InvariantCulture), label }).ToList();
+                Answer($"item get {item.Title} --vault {key} --format json", new Dictionary<string, object?>
+                {
+                    ["id"] = item.Id, ["title"] = item.Title, ["version"] = 2, ["vault"] = new { id = vault.Id, name = vault.Name },
+                    ["category"] = "API_CREDENTIAL", ["last_edited_by"] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", ["created_at"] = at, ["updated_at"] = at,
+                    ["sections"] = sections,
+                    ["fields"] = item.Fields.Select(f => new Dictionary<string, object?>
+                    {
+                        ["id"] = f.Label.ToLowerInvariant().Replace(' ', '_'),
+                        ["section"] = f.Section is null ? null : sections.First(s => s.label == f.Section),
+                        ["type"] = "CONCEALED",
+                        ["label"] = f.Label,
+                        ["value"] = f.Value,
+                        ["reference"] = $"op://{vault.Name}/{item.Title}/{(f.Section is null ? "" : f.Section + "/")}{f.Label}",
+                        ["password_details"] = new { strength = "FANTASTIC" },
+                    }).ToList(),
+                });
+                foreach (var f in item.Fields)
+                {
+                    SetReference($"op://{key}/{item.Title}/{(f.Section is null ? "" : f.Section + "/")}{f.Label}", f.Value);
+                }
+            }
+        }
+        return this;
+    }
+
     /// <summary>The pid of the last run's script process (e.g. to check that a hung run was killed).</summary>
     public int? LastPid => File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid) ? pid : null;
 
@@ -120,6 +186,7 @@ public sealed class FakeOpCli : IDisposable
         printf '%s\n' "$@" > "$DIR/argv.txt"
         echo "$$" > "$DIR/pid.txt"
         echo run >> "$DIR/runs.txt"
+        printf '%s\n' "$*" >> "$DIR/commands.txt"
         if [ -n "${OP_SERVICE_ACCOUNT_TOKEN:-}" ]; then echo set > "$DIR/token_set.txt"; else echo unset > "$DIR/token_set.txt"; fi
         compgen -e | grep '^OP_' | grep -v '^OP_SERVICE_ACCOUNT_TOKEN$' > "$DIR/other_op_vars.txt"
         MODE="$(cat "$DIR/mode.txt")"
@@ -164,6 +231,17 @@ public sealed class FakeOpCli : IDisposable
           echo "[ERROR] $NOW could not read secret '$REF': could not get item: \"$REF\" isn't an item in the vault. Specify the item with its UUID, name, or domain." >&2
           exit 1
         fi
+        CMD="$DIR/cmds/$(printf '%s' "$*" | od -An -tx1 | tr -d ' \n')"
+        if [ -f "$CMD" ]; then cat "$CMD"; exit 0; fi
+        if [ "$1 $2" = "vault get" ] || [ "$1 $2" = "item list" ]; then
+          if [ "$1" = "vault" ]; then V="$3"; else V="$4"; fi
+          echo "[ERROR] $NOW \"$V\" isn't a vault in this account. Specify the vault with its ID or name." >&2
+          exit 1
+        fi
+        if [ "$1 $2" = "item get" ]; then
+          echo "[ERROR] $NOW \"$3\" isn't an item in the \"$5\" vault. Specify the item with its UUID, name, or domain." >&2
+          exit 1
+        fi
         if [ "$1 $2" != "vault list" ]; then echo "[ERROR] $NOW unknown command \"$*\"" >&2; exit 1; fi
         cat <<'JSON'
         [{"id":"abcdefghijklmnopqrstuvwxyz","name":"Engineering","content_version":12,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":3},{"id":"zyxwvutsrqponmlkjihgfedcba","name":"Shared","content_version":4,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-02T00:00:00Z","items":1}]
@@ -185,3 +263,11 @@ public sealed class FakeOpCli : IDisposable
         }
     }
 }
+
+/// <summary>A vault for <see cref="FakeOpCli.AddVault"/>.</summary>
+public sealed record FakeOpVault(string Name, string Id, IReadOnlyList<FakeOpItem> Items);
+
+public sealed record FakeOpItem(string Title, string Id, IReadOnlyList<FakeOpField> Fields);
+
+/// <summary>A field of an item; <paramref name="Value"/> is what must never leave the portal.</summary>
+public sealed record FakeOpField(string Label, string Value, string? Section = null);

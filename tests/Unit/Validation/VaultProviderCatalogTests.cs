@@ -11,7 +11,7 @@ public class VaultProviderCatalogTests
     /// <summary>An explicit copy of DESIGN.md's vault connection fields: (vault_type, credentials, settings, required settings).</summary>
     private static readonly (string Type, string[] Credentials, string[] Settings, string[] RequiredSettings)[] DesignTable =
     [
-        ("onepassword", ["access_token"], [], []),
+        ("onepassword", ["access_token"], ["vault"], []),
         ("doppler", ["access_token"], ["project", "config"], ["project", "config"]),
         ("infisical", ["client_id", "client_secret"], ["project_id", "environment", "secret_path"], ["project_id", "environment"]),
     ];
@@ -102,7 +102,8 @@ public class VaultProviderCatalogTests
                 Assert.True(field.MaxLength > 0, what);
                 Assert.Equal(field.Format is VaultFieldFormat.Uuid or VaultFieldFormat.Slug or VaultFieldFormat.AbsolutePath,
                     field.FormatMessage is not null);
-                Assert.True(field.Required || field.Default is not null, $"{what}: an optional field needs a default");
+                Assert.True(field.Required || field.Default is not null || field.NotEmptyWhenGiven,
+                    $"{what}: an optional field needs a default, or must be left out rather than sent empty");
             }
         }
     }
@@ -119,7 +120,9 @@ public class VaultProviderCatalogTests
     {
         var settings = new VaultConnectionSettings("backend", "prd", Guid.Empty.ToString(), "prod", "/storage");
 
-        Assert.Equal([null, "backend / prd", "environment prod, path /storage"], VaultProviderCatalog.All.Select(p => p.SettingsSummary?.Invoke(settings)));
+        Assert.Equal(["every vault the token reaches", "backend / prd", "environment prod, path /storage"],
+            VaultProviderCatalog.All.Select(p => p.SettingsSummary?.Invoke(settings)));
+        Assert.Equal("vault DevOps", VaultProviderCatalog.Get(VaultType.OnePassword).SettingsSummary!(settings with { Vault = "DevOps" }));
     }
 
     [Theory]

@@ -24,6 +24,10 @@ public static partial class VaultFieldChecks
         {
             return null;
         }
+        if (field.NotEmptyWhenGiven && string.IsNullOrWhiteSpace(value))
+        {
+            return $"{field.NameInMessages} cannot be empty: leave it out instead.";
+        }
         // A UUID's own check is stricter than its 36 characters and says more.
         var tooLong = field.Format != VaultFieldFormat.Uuid && value.Length > field.MaxLength
             ? $"{field.NameInMessages} must be at most {field.MaxLength} characters."

@@ -25,13 +25,24 @@ public static partial class VaultProviderCatalog
                     $"access to the vaults DataRaven should use. The token starts with `{OnePasswordPrefix}`.",
                     $"my.1password.com → Developer Tools → Service Accounts. Starts with `{OnePasswordPrefix}`"),
             ],
-            Settings: [],
+            Settings:
+            [
+                new(F.Vault, "Vault",
+                    "Optional: the one vault (its name or ID) this connection may read. The token is checked against it, and " +
+                    "every secret's references must point into it. Leave empty for every vault the token can reach.",
+                    IsSecret: false, MaxLength: 255, Required: false, Placeholder: "DevOps", NotEmptyWhenGiven: true)
+                {
+                    Access = VaultFieldAccess.Setting(r => r.Vault, (r, v) => r.Vault = v),
+                },
+            ],
             References: new(OnePasswordReference(),
                 "A 1Password reference looks like op://<vault>/<item>/[<section>/]<field>, with names of letters, digits, " +
                 "-, _, . and spaces, optionally followed by ?attribute=... (e.g. ?attribute=otp).",
-                (stem, field) => $"op://DevOps/{stem.Replace('_', '-')}-Prod/{field}"),
+                (stem, field) => $"op://DevOps/{stem.Replace('_', '-')}-Prod/{field}",
+                ScopeOf: OnePasswordVaultOf),
             DocumentationUrl: "https://developer.1password.com/docs/service-accounts/",
-            ReadBudget: new(o => o.OnePasswordReadsPerHour)),
+            ReadBudget: new(o => o.OnePasswordReadsPerHour),
+            SettingsSummary: s => s.Vault is null ? "every vault the token reaches" : $"vault {s.Vault}"),
 
         new(VaultType.Doppler, "doppler", "Doppler",
             Tagline: "A service token for one project config.",
@@ -159,6 +170,15 @@ public static partial class VaultProviderCatalog
 
     [GeneratedRegex($@"^op://{OnePasswordName}/{OnePasswordName}/(?:{OnePasswordName}/)?{OnePasswordName}(?:\?attribute=[A-Za-z0-9_\-]+)?\z")]
     private static partial Regex OnePasswordReference();
+
+    /// <summary>The vault segment of <c>op://&lt;vault&gt;/...</c>; null when the reference has none.</summary>
+    private static string? OnePasswordVaultOf(string reference)
+    {
+        const string scheme = "op://";
+        if (!reference.StartsWith(scheme, StringComparison.Ordinal)) return null;
+        var end = reference.IndexOf('/', scheme.Length);
+        return end < 0 ? null : reference[scheme.Length..end];
+    }
 
     [GeneratedRegex(@"^[A-Z_][A-Z0-9_]*\z")]
     private static partial Regex DopplerReference();

@@ -33,6 +33,7 @@ public enum VaultFieldFormat
 /// <param name="HalfWidth">Short enough to share a form row with the next half-width field.</param>
 /// <param name="Verbatim">Stored exactly as typed; other values are trimmed.</param>
 /// <param name="ErrorLabel">How error messages name the field, when not by its label.</param>
+/// <param name="NotEmptyWhenGiven">An optional field that, when given, must not be empty (leave it out instead).</param>
 public sealed record VaultField(
     string WireName,
     string Label,
@@ -47,7 +48,8 @@ public sealed record VaultField(
     string? RotateHint = null,
     bool HalfWidth = false,
     bool Verbatim = false,
-    string? ErrorLabel = null)
+    string? ErrorLabel = null,
+    bool NotEmptyWhenGiven = false)
 {
     /// <summary>Where the value lives on the requests that carry it.</summary>
     public required VaultFieldAccess Access { get; init; }
@@ -103,7 +105,9 @@ public abstract class VaultFieldAccess
 /// <summary>What a field mapping's <c>reference</c> looks like in one vault.</summary>
 /// <param name="Description">The rule in one sentence, for help text and error messages.</param>
 /// <param name="Example">An example reference from a secret type's stem (<c>AWS</c>) and a credential field name.</param>
-public sealed record VaultReferenceSyntax(Regex Pattern, string Description, Func<string, string, string> Example);
+/// <param name="ScopeOf">The vault a reference points into, for providers whose connections can be scoped to one vault.</param>
+public sealed record VaultReferenceSyntax(Regex Pattern, string Description, Func<string, string, string> Example,
+    Func<string, string?>? ScopeOf = null);
 
 /// <summary>A provider whose reads are rationed per connection and clock hour (1Password rate-limits service accounts per hour).</summary>
 /// <param name="PerHour">The reads one connection may make per hour, from the options.</param>

@@ -33,6 +33,7 @@ internal static class PortalComponents
             Bridge<TeamService>(ctx.Services);
             Bridge<AuditLog>(ctx.Services);
             Bridge<VaultConnectionService>(ctx.Services);
+            Bridge<VaultBrowseService>(ctx.Services);
             Bridge<SecretHealthService>(ctx.Services);
         }
         return ctx;

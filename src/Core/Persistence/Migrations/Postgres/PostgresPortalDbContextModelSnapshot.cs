@@ -553,6 +553,10 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Vault")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<string>("VaultType")
                         .IsRequired()
                         .HasMaxLength(32)

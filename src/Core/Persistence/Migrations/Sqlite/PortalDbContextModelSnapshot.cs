@@ -548,6 +548,10 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Vault")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VaultType")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -40,6 +40,10 @@ public sealed class SecretDraft
         ? Existing!.VaultType
         : Source == SecretSource.Vault ? connections.FirstOrDefault(c => c.Id == ConnectionId)?.VaultType : null;
 
+    /// <summary>The vault a scoped 1Password connection may read (null: unscoped or none chosen).</summary>
+    public string? VaultScopeIn(IEnumerable<VaultConnection> connections) =>
+        Source == SecretSource.Vault ? connections.FirstOrDefault(c => c.Id == ConnectionId)?.Vault : null;
+
     /// <summary>Send credentials on an edit only when replacing: chosen, typed into, or forced by a new auth method.</summary>
     public bool Replacing => Replace || AuthMethodChanged || Credentials.Values.Any(v => v.Length > 0);
 
