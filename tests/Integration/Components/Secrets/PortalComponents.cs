@@ -34,6 +34,7 @@ internal static class PortalComponents
             Bridge<AuditLog>(ctx.Services);
             Bridge<VaultConnectionService>(ctx.Services);
             Bridge<SecretHealthService>(ctx.Services);
+            Bridge<Dataraven.Core.Trash.TrashService>(ctx.Services);
         }
         return ctx;
     }
