@@ -47,6 +47,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RecentProviderChecks>();
         services.AddScoped<SecretService>();
         services.AddScoped<CredentialReconciler>();
+        services.AddOptions<Trash.RetentionOptions>().Bind(configuration.GetSection(Trash.RetentionOptions.SectionName));
+        services.AddSingleton<Trash.TrashStamps>();
+        services.AddScoped<Trash.TrashService>();
         services.AddVaultProviders(configuration);
         services.AddChecks(configuration);
 

@@ -31,6 +31,13 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
             ["name"] = "Prod backups", ["description"] = "Nightly copies", ["secret_type"] = "b2", ["auth_method"] = "b2_application_key",
             ["credentials"] = new Dictionary<string, string> { ["application_key_id"] = "0012345678901230000000001", ["application_key"] = "K001secret" },
         });
+        // Something in the trash, so the Trash page shows its table.
+        var trashed = await PostAsync(api, $"/v1/teams/{team.TeamId}/secrets", new Dictionary<string, object>
+        {
+            ["name"] = "Old backups", ["secret_type"] = "b2", ["auth_method"] = "b2_application_key",
+            ["credentials"] = new Dictionary<string, string> { ["application_key_id"] = "0012345678901230000000002", ["application_key"] = "K001old" },
+        });
+        (await api.DeleteAsync($"/v1/teams/{team.TeamId}/secrets/{trashed["id"]}")).EnsureSuccessStatusCode();
         var invitation = await PostAsync(api, $"/v1/teams/{team.TeamId}/invitations", new Dictionary<string, object> { ["email"] = "sam@example.com", ["role"] = "operator" });
         // Signed-out pages first, then the signed-in ones.
         var pages = MainPages.All.Where(p => !p.SignedIn)

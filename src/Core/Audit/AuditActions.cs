@@ -27,9 +27,13 @@ public static class AuditActions
     public const string VaultConnectionRotated = "vault_connection.rotated";
     public const string VaultConnectionVerified = "vault_connection.verified";
     public const string VaultConnectionDeleted = "vault_connection.deleted";
+    public const string VaultConnectionRestored = "vault_connection.restored";
+    public const string VaultConnectionPurged = "vault_connection.purged";
 
     public const string SecretCreated = "secret.created";
     public const string SecretUpdated = "secret.updated";
     public const string SecretDeleted = "secret.deleted";
+    public const string SecretRestored = "secret.restored";
+    public const string SecretPurged = "secret.purged";
     public const string SecretChecked = "secret.checked";
 }

@@ -25,6 +25,10 @@ public sealed record NameConflictProblem(string Name)
 public sealed record InUseProblem(IReadOnlyList<InUseItem> UsedBy)
     : Problem("in_use", $"Still used by {UsedBy.Count} secret(s); delete or move them first.");
 
+/// <summary>A vault secret cannot come back from the trash while its vault connection is still there.</summary>
+public sealed record ConnectionInTrashProblem(string ConnectionName)
+    : Problem("vault_connection_in_trash", $"Its vault connection \"{ConnectionName}\" is in the trash; restore the connection first.");
+
 public sealed record InUseItem(Guid Id, string Name);
 
 public sealed record ProviderRejectedProblem(string ProviderMessage)

@@ -180,13 +180,13 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
     private static bool IsCommitted(CredentialKey staged, DateTime? recordUpdatedAt) =>
         recordUpdatedAt is { } at && CredentialKey.VersionOf(at) == staged.StagedVersion;
 
-    /// <summary>The <c>UpdatedAt</c> of every record that needs a credential, by its credential key.</summary>
+    /// <summary>The <c>UpdatedAt</c> of every record that needs a credential, by its credential key; trashed records too (their credential waits for the purge).</summary>
     private async Task<Dictionary<CredentialKey, DateTime?>> RecordVersionsAsync(CancellationToken ct)
     {
-        var connections = await db.VaultConnections.AsNoTracking()
+        var connections = await db.VaultConnections.IgnoreQueryFilters().AsNoTracking()
             .Select(v => new { v.TeamId, v.Id, v.UpdatedAt })
             .ToListAsync(ct);
-        var directSecrets = await db.Secrets.AsNoTracking()
+        var directSecrets = await db.Secrets.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.VaultConnectionId == null)
             .Select(s => new { s.TeamId, s.Id, s.UpdatedAt })
             .ToListAsync(ct);
@@ -206,9 +206,9 @@ public sealed class CredentialReconciler(PortalDbContext db, ICredentialStore st
     {
         var updatedAt = key.Kind switch
         {
-            CredentialOwnerKind.VaultConnection => await db.VaultConnections.AsNoTracking()
+            CredentialOwnerKind.VaultConnection => await db.VaultConnections.IgnoreQueryFilters().AsNoTracking()
                 .Where(v => v.Id == key.ObjectId && v.TeamId == key.TeamId).Select(v => (DateTime?)v.UpdatedAt).SingleOrDefaultAsync(ct),
-            _ => await db.Secrets.AsNoTracking()
+            _ => await db.Secrets.IgnoreQueryFilters().AsNoTracking()
                 .Where(s => s.Id == key.ObjectId && s.TeamId == key.TeamId && s.VaultConnectionId == null).Select(s => (DateTime?)s.UpdatedAt).SingleOrDefaultAsync(ct),
         };
         return key.IsStaged ? !IsCommitted(key, updatedAt) : updatedAt is null;

@@ -174,5 +174,23 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
 
         // 1Password vault scoping (issue 20): the one vault a 1Password connection may read.
         builder.Entity<VaultConnection>(e => e.Property(v => v.Vault).HasMaxLength(255));
+
+        // The trash (soft delete): every query but the trash's own (IgnoreQueryFilters) sees only live records; a trashed
+        // one frees its name (the unique indexes cover live rows only); DeletedAt is a concurrency token, so a delete, a
+        // restore, a purge or any other write of a row whose trash state changed meanwhile fails as a lost race (404).
+        builder.Entity<VaultConnection>(e =>
+        {
+            e.HasQueryFilter(v => v.DeletedAt == null);
+            e.Property(v => v.DeletedAt).IsConcurrencyToken();
+            e.HasIndex(v => new { v.TeamId, v.NameNormalized }).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
+            e.HasIndex(v => v.PurgeAt);
+        });
+        builder.Entity<Secret>(e =>
+        {
+            e.HasQueryFilter(s => s.DeletedAt == null);
+            e.Property(s => s.DeletedAt).IsConcurrencyToken();
+            e.HasIndex(s => new { s.TeamId, s.NameNormalized }).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
+            e.HasIndex(s => s.PurgeAt);
+        });
     }
 }

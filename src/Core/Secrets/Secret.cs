@@ -7,7 +7,7 @@ namespace Dataraven.Core.Secrets;
 /// Storage credentials a transfer needs. Either direct (values in the credential store, only the
 /// field names here) or vault-referenced (mappings from each field to a reference in the team's vault).
 /// </summary>
-public sealed class Secret : INamedTeamRecord
+public sealed class Secret : INamedTeamRecord, Trash.ITrashable
 {
     public Guid Id { get; set; }
     public Guid TeamId { get; set; }
@@ -31,6 +31,11 @@ public sealed class Secret : INamedTeamRecord
 
     /// <summary>The last check and the target checks look at (columns of this row).</summary>
     public SecretHealth Health { get; set; } = new();
+
+    /// <summary>In the team's trash since then (null: live). See <see cref="Trash.ITrashable"/>.</summary>
+    public DateTime? DeletedAt { get; set; }
+    public Guid? DeletedBy { get; set; }
+    public DateTime? PurgeAt { get; set; }
 
     public bool IsDirect => VaultConnectionId is null;
 }

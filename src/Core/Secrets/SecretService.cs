@@ -25,6 +25,7 @@ public sealed class SecretService(
     TimeProvider time,
     AuditTrail audit,
     TeamAccess access,
+    Trash.TrashStamps trash,
     ILogger<SecretService> logger)
 {
     private static readonly TeamRecordKind<Secret> SecretRecord = new("secret", s => AuditTarget.Secret(s.Id, s.Name));
@@ -109,7 +110,10 @@ public sealed class SecretService(
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
             async c => claim is not null && await claim.Guard(c) is { } closed ? closed
-                : await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
+                : await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name)
+                // Under the write lock a connection delete takes too: a connection moved to the trash meanwhile is gone.
+                : connection is not null && !await db.VaultConnections.AnyAsync(v => v.Id == connection.Id, c) ? new NotFoundProblem("vault connection")
+                : null,
             claim is null ? Conflicts(secret) : Conflicts(secret) with { Missing = claim.LostRace }, ct);
         if (problem is not null)
         {
@@ -216,13 +220,14 @@ public sealed class SecretService(
             return refused;
         }
         var secret = found.Value!;
-        audit.Add(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name), details: new { secret_type = secret.SecretType });
-        if (await records.DeleteAsync(secret, secret.IsDirect ? CredentialKey.ForSecret(actor.TeamId, id) : null, guard: null,
-                Conflicts(secret), ct) is { } lostRace)
+        // Into the trash: the record and its credential stay until a restore or the purge (Trash.TrashService).
+        audit.Add(actor, AuditActions.SecretDeleted, AuditTarget.Secret(id, secret.Name), details: new { secret_type = secret.SecretType, trash = true });
+        trash.MoveToTrash(secret, actor);
+        if (await db.SaveChangesOrConflictAsync(Conflicts(secret), ct) is { } lostRace)
         {
             return lostRace;
         }
-        logger.LogInformation("Secret {SecretId} deleted from team {TeamId}", id, actor.TeamId);
+        logger.LogInformation("Secret {SecretId} moved to the trash of team {TeamId}", id, actor.TeamId);
         return Done.Instance;
     }
 

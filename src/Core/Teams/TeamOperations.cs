@@ -22,12 +22,15 @@ public static class TeamOperations
     public static readonly TeamOperation UpdateVaultConnection = new(ManageVaultConnections, "edit vault connections", AuditActions.VaultConnectionUpdated);
     public static readonly TeamOperation RotateVaultConnection = new(ManageVaultConnections, "rotate vault connection credentials", AuditActions.VaultConnectionRotated);
     public static readonly TeamOperation DeleteVaultConnection = new(ManageVaultConnections, "delete vault connections", AuditActions.VaultConnectionDeleted);
+    public static readonly TeamOperation RestoreVaultConnection = new(ManageVaultConnections, "restore vault connections", AuditActions.VaultConnectionRestored);
     public static readonly TeamOperation VerifyVaultConnection = new(VerifyVaultConnections, "verify vault connections", AuditActions.VaultConnectionVerified);
     public static readonly TeamOperation BrowseVaultConnection = new(ManageVaultConnections, "browse vault connections");
 
     public static readonly TeamOperation CreateSecret = new(ManageSecrets, "create secrets", AuditActions.SecretCreated);
     public static readonly TeamOperation UpdateSecret = new(ManageSecrets, "edit secrets", AuditActions.SecretUpdated);
     public static readonly TeamOperation DeleteSecret = new(ManageSecrets, "delete secrets", AuditActions.SecretDeleted);
+    public static readonly TeamOperation RestoreSecret = new(ManageSecrets, "restore secrets", AuditActions.SecretRestored);
+    public static readonly TeamOperation PurgeTrash = new(TeamPermission.PurgeTrash, "purge the trash");
     public static readonly TeamOperation CheckSecret = new(CheckSecrets, "check secrets");
     public static readonly TeamOperation CheckDraftSecret = new(ManageSecrets, "check unsaved secrets");
 

@@ -23,6 +23,8 @@ public enum TeamPermission
     /// <summary>Change a member's role, remove a member.</summary>
     ManageMembers,
     ChangeTier,
+    /// <summary>Delete what is in the trash for good, before its purge date (restoring needs the manage permission of its kind).</summary>
+    PurgeTrash,
 }
 
 /// <summary>
@@ -34,7 +36,7 @@ public static class TeamPermissions
     private static readonly FrozenDictionary<TeamRole, FrozenSet<TeamPermission>> Table = new Dictionary<TeamRole, FrozenSet<TeamPermission>>
     {
         [TeamRole.Owner] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, RequestCredentials, ManageMembers, ChangeTier),
+            InviteMembers, RequestCredentials, ManageMembers, ChangeTier, PurgeTrash),
         [TeamRole.Admin] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
             InviteMembers, RequestCredentials),
         [TeamRole.Operator] = Set(ReadTeam, VerifyVaultConnections, CheckSecrets),

@@ -7,7 +7,7 @@ namespace Dataraven.Core.VaultConnections;
 /// A team's connection to its own vault. Only settings live here; the connection's own credentials
 /// (token, client id/secret) are in the credential store under <see cref="CredentialStore.CredentialKey"/>.
 /// </summary>
-public sealed class VaultConnection : INamedTeamRecord
+public sealed class VaultConnection : INamedTeamRecord, Trash.ITrashable
 {
     public Guid Id { get; set; }
     public Guid TeamId { get; set; }
@@ -42,4 +42,9 @@ public sealed class VaultConnection : INamedTeamRecord
     public Guid CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>In the team's trash since then (null: live). See <see cref="Trash.ITrashable"/>.</summary>
+    public DateTime? DeletedAt { get; set; }
+    public Guid? DeletedBy { get; set; }
+    public DateTime? PurgeAt { get; set; }
 }

@@ -31,6 +31,7 @@ public sealed class VaultConnectionService(
     TimeProvider time,
     AuditTrail audit,
     TeamAccess access,
+    Trash.TrashStamps trash,
     ILogger<VaultConnectionService> logger)
 {
     private static readonly TeamRecordKind<VaultConnection> Connection = new("vault connection", c => AuditTarget.VaultConnection(c.Id, c.Name));
@@ -275,7 +276,11 @@ public sealed class VaultConnectionService(
         return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
     }
 
-    /// <summary>Deletes the record and its stored credentials, or neither; refused while secrets use the connection.</summary>
+    /// <summary>
+    /// Moves the connection to the trash (record and stored credentials kept until a restore or the purge); refused while
+    /// live secrets use it. Secrets are created under the same write lock and check their connection under it, so none can
+    /// start using it between this check and the save.
+    /// </summary>
     public async Task<Result<Done>> DeleteAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, Connection, id, TeamOperations.DeleteVaultConnection, ct);
@@ -285,20 +290,33 @@ public sealed class VaultConnectionService(
         }
         var connection = found.Value!;
         var deleted = AuditTarget.VaultConnection(id, connection.Name);
-        audit.Add(actor, AuditActions.VaultConnectionDeleted, deleted, details: new { vault_type = connection.VaultType.ToWire() });
-        var problem = await records.DeleteAsync(connection, CredentialKey.ForVaultConnection(actor.TeamId, id), async c =>
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            // Secrets are created under the same lock, so none can appear between this check and the delete.
-            await db.LockTeamForWriteAsync(actor.TeamId, c);
-            var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
-                .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(c);
-            return usedBy.Count > 0 ? new InUseProblem(usedBy) : null;
-        }, Conflicts(connection), ct);
-        if (problem is not null)
-        {
-            return problem;
+            try
+            {
+                await db.LockTeamForWriteAsync(actor.TeamId, ct);
+                var usedBy = await db.Secrets.Where(s => s.VaultConnectionId == id).OrderBy(s => s.Name)
+                    .Select(s => new InUseItem(s.Id, s.Name)).ToListAsync(ct);
+                if (usedBy.Count > 0)
+                {
+                    db.ChangeTracker.Clear();
+                    return new InUseProblem(usedBy);
+                }
+                audit.Add(actor, AuditActions.VaultConnectionDeleted, deleted, details: new { vault_type = connection.VaultType.ToWire(), trash = true });
+                trash.MoveToTrash(connection, actor);
+                if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
+                {
+                    return lostRace;
+                }
+                await tx.CommitAsync(ct);
+            }
+            catch
+            {
+                db.ChangeTracker.Clear();
+                throw;
+            }
         }
-        logger.LogInformation("Vault connection {ConnectionId} deleted from team {TeamId}", id, actor.TeamId);
+        logger.LogInformation("Vault connection {ConnectionId} moved to the trash of team {TeamId}", id, actor.TeamId);
         return Done.Instance;
     }
 

@@ -128,6 +128,8 @@ public static class ApiErrors
     public static readonly ApiError MethodNotAllowed = new("method_not_allowed", StatusCodes.Status405MethodNotAllowed);
     public static readonly ApiError NameConflict = new("name_conflict", StatusCodes.Status409Conflict);
     public static readonly ApiError InUse = new("in_use", StatusCodes.Status409Conflict);
+    // A vault secret cannot be restored while its connection is in the trash (DESIGN.md, soft delete).
+    public static readonly ApiError VaultConnectionInTrash = new("vault_connection_in_trash", StatusCodes.Status409Conflict);
     // A link that no longer opens: an invitation accepted, revoked or expired; a credential request used up (DESIGN.md).
     public static readonly ApiError InvitationClosed = new("invitation_closed", StatusCodes.Status410Gone);
     public static readonly ApiError RequestClosed = new("request_closed", StatusCodes.Status410Gone);
@@ -142,7 +144,7 @@ public static class ApiErrors
     public static readonly IReadOnlyList<ApiError> All =
     [
         ValidationFailed, Unauthenticated, ForbiddenRole, TierLimitReached, NotFound, MethodNotAllowed,
-        NameConflict, InUse, InvitationClosed, RequestClosed, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable,
+        NameConflict, InUse, VaultConnectionInTrash, InvitationClosed, RequestClosed, PayloadTooLarge, UnsupportedMediaType, ProviderRejected, ProviderUnreachable,
         RateLimited, ProviderBusy, Internal,
     ];
 

@@ -20,6 +20,7 @@ public static class PortalApi
         team.MapCredentialRequestEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
+        team.MapTrashEndpoints();
         team.MapAuditEndpoints();
         return team;
     }

@@ -75,7 +75,7 @@ public static class SecretEndpoints
                 (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderUnreachable)
             .WithName("deleteSecret")
-            .WithSummary("Delete a secret and its stored credentials");
+            .WithSummary("Move a secret to the trash (record and stored credentials kept until restored or purged)");
 
         group.MapPost("/{id:guid}/check", async (Guid id, HttpContext http, SecretHealthService health, CancellationToken ct) =>
                 (await ReadOptionalAsync<CheckSecretRequest>(http, ct).ThenAsync(target => health.CheckAsync(http.Actor(), id, target, ct)))
@@ -90,7 +90,7 @@ public static class SecretEndpoints
     private static DateTime Now(HttpContext http) => Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
 
     /// <summary>No body (no Content-Length and not chunked, or empty) is null; a body is read as <see cref="ApiJson.ReadAsync{T}"/> does.</summary>
-    private static async Task<Result<T?>> ReadOptionalAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    internal static async Task<Result<T?>> ReadOptionalAsync<T>(HttpContext http, CancellationToken ct) where T : class
     {
         if (http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || http.Request.ContentLength == 0)
         {

@@ -69,7 +69,7 @@ public static class VaultConnectionEndpoints
                 (await service.DeleteAsync(http.Actor(), id, ct)).ToNoContent())
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.InUse, ApiErrors.ProviderUnreachable)
             .WithName("deleteVaultConnection")
-            .WithSummary("Delete a vault connection and its stored credentials (409 in_use while secrets use it)");
+            .WithSummary("Move a vault connection to the trash (409 in_use while live secrets use it)");
 
         group.MapPost("/{id:guid}/verify", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await service.VerifyAsync(http.Actor(), id, ct)).ToOk(v => new VerifyResponse(v.Verified, v.Error, v.CheckedAt)))

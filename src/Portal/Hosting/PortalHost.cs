@@ -55,6 +55,8 @@ public static class PortalHost
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
+        builder.Services.AddSingleton<Dataraven.Core.Trash.TrashPurger>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Dataraven.Core.Trash.TrashPurger>());
         builder.Services.AddPortalHealthChecks();
         return builder;
     }

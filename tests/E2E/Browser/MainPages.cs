@@ -13,6 +13,7 @@ public static class MainPages
         new("secrets", "/secrets", true),
         new("secret-editor", "/secrets/new", true),
         new("activity", "/activity", true),
+        new("trash", "/trash", true),
         new("api-keys", "/api-keys", true),
         new("members", "/members", true),
         new("plan", "/plan", true),

@@ -129,7 +129,7 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         await Expect(list.Row("Old vault")).ToBeVisibleAsync();
 
         await list.DeleteAsync("Old vault");
-        await Expect(list.Notification("Vault connection deleted")).ToBeVisibleAsync();
+        await Expect(list.Notification("Moved to trash")).ToBeVisibleAsync();
         await Expect(list.Empty).ToBeVisibleAsync();
     });
 

@@ -220,24 +220,31 @@ public sealed class ConsistencyTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Delete_WhenStoreUnreachable_Is502AndKeepsRecordWithItsCredential(string kind)
+    public async Task Purge_WhenStoreUnreachable_Is502AndKeepsTrashedRecordWithItsCredential(string kind)
     {
         var created = await (await Owner.PostJsonAsync(Url($"/{kind}"), Body(kind))).AssertStatusAsync(HttpStatusCode.Created);
         _store.Unreachable = true;
-        await (await Owner.DeleteAsync(Url($"/{kind}/{created["id"]}"))).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
+        // The delete only moves the record to the trash: the store is not asked.
+        await (await Owner.DeleteAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await Owner.DeleteAsync(Url($"/trash/{created["id"]}"))).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
         _store.Unreachable = false;
-        await (await Owner.GetAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.True(await InTrashAsync((string)created["id"]!));
         Assert.Equal(1, await StoredCountAsync());
+        Assert.True((await ReconcileAsync()).IsConsistent);
     }
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Delete_WhenStoreFailsAfterTheRecordIsGone_LeavesAnOrphanThatReconcileDeletes(string kind)
+    public async Task Purge_WhenStoreFailsAfterTheRecordIsGone_LeavesAnOrphanThatReconcileDeletes(string kind)
     {
         var created = await (await Owner.PostJsonAsync(Url($"/{kind}"), Body(kind))).AssertStatusAsync(HttpStatusCode.Created);
-        _store.FailDelete = true;
         await (await Owner.DeleteAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
-        await (await Owner.GetAsync(Url($"/{kind}/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NotFound);
+        // In the trash its credential is known, not an orphan.
+        Assert.Empty((await ReconcileAsync()).Orphans);
+        Assert.Equal(1, await StoredCountAsync());
+        _store.FailDelete = true;
+        await (await Owner.DeleteAsync(Url($"/trash/{created["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.False(await InTrashAsync((string)created["id"]!));
         _store.FailDelete = false;
 
         var report = await ReconcileAsync();
@@ -245,6 +252,9 @@ public sealed class ConsistencyTests : IAsyncLifetime
         Assert.True(report.IsConsistent);
         Assert.Equal(0, await StoredCountAsync());
     }
+
+    private async Task<bool> InTrashAsync(string id) =>
+        (await (await Owner.GetAsync(Url("/trash"))).ReadJsonAsync())["items"]!.AsArray().Any(i => (string)i!["id"]! == id);
 
     /// <summary>A crash at every step of <paramref name="operation"/>, each on a fresh object, then reconcile --fix.</summary>
     private async Task CrashAtEveryStepAsync(Func<int, Task<Guid>> create, Func<Guid, Task> operation, Func<Guid, Task<string>> stateOf,
@@ -319,7 +329,7 @@ public sealed class ConsistencyTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Delete_CrashAtAnyStep_LeavesRecordWithCredentialOrNeitherAfterReconcile(string kind)
+    public async Task Purge_CrashAtAnyStep_LeavesTrashedRecordWithCredentialOrNeitherAfterReconcile(string kind)
     {
         var n = 0;
         await CrashAtEveryStepAsync(
@@ -327,13 +337,15 @@ public sealed class ConsistencyTests : IAsyncLifetime
             {
                 var body = Body(kind);
                 ((Dictionary<string, object?>)body)["name"] = $"doomed {n++}";
-                return Guid.Parse((string)(await (await Owner.PostJsonAsync(Url($"/{kind}"), body)).AssertStatusAsync(HttpStatusCode.Created))["id"]!);
+                var id = (string)(await (await Owner.PostJsonAsync(Url($"/{kind}"), body)).AssertStatusAsync(HttpStatusCode.Created))["id"]!;
+                await (await Owner.DeleteAsync(Url($"/{kind}/{id}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+                return Guid.Parse(id);
             },
-            id => Owner.DeleteAsync(Url($"/{kind}/{id}")),
+            id => Owner.DeleteAsync(Url($"/trash/{id}")),
             async id =>
             {
                 var key = kind == "secrets" ? CredentialKey.ForSecret(_team.TeamId, id) : CredentialKey.ForVaultConnection(_team.TeamId, id);
-                var record = (await Owner.GetAsync(Url($"/{kind}/{id}"))).StatusCode == HttpStatusCode.OK;
+                var record = await InTrashAsync(id.ToString());
                 var stored = await _store.GetAsync(key) is not null;
                 return $"record {(record ? "kept" : "gone")}, credential {(stored ? "kept" : "gone")}";
             },
@@ -399,10 +411,12 @@ public sealed class SsmOutageTests(MotoServerFixture moto) : IClassFixture<MotoS
             ["name"] = "during outage", ["secret_type"] = "r2", ["auth_method"] = "r2_access_key",
             ["credentials"] = new Dictionary<string, string> { ["access_key_id"] = "A", ["secret_access_key"] = "B" },
         })).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
-        await (await owner.DeleteAsync($"{url}/vault-connections/{kept["id"]}")).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
+        // A delete moves it to the trash without the store; purging it needs the store.
+        await (await owner.DeleteAsync($"{url}/vault-connections/{kept["id"]}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await owner.DeleteAsync($"{url}/trash/{kept["id"]}")).AssertProblemAsync(HttpStatusCode.BadGateway, "provider_unreachable");
 
-        var list = (await (await owner.GetAsync($"{url}/vault-connections")).ReadJsonAsync()).AsArray();
-        Assert.Equal(["before outage"], list.Select(c => (string)c!["name"]!));
+        var trash = (await (await owner.GetAsync($"{url}/trash")).ReadJsonAsync())["items"]!.AsArray();
+        Assert.Equal(["before outage"], trash.Select(c => (string)c!["name"]!));
         Assert.Empty((await (await owner.GetAsync($"{url}/secrets")).ReadJsonAsync()).AsArray());
     }
 }

@@ -189,14 +189,16 @@ public abstract class SecretApiTests(ApiPortalFixture portal) : ApiTestBase(port
     }
 
     [Fact]
-    public async Task Delete_RemovesStoredValue()
+    public async Task Delete_MovesToTrash_KeepsStoredValue_PurgeRemovesIt()
     {
         var created = await CreateDirectAsync("to delete");
         var key = CredentialKey.ForSecret(Acme.TeamId, Guid.Parse((string)created["id"]!));
         Assert.NotNull(await Store.GetAsync(key));
         Assert.Equal(HttpStatusCode.NoContent, (await Owner().DeleteAsync(Url(Acme, $"/secrets/{created["id"]}"))).StatusCode);
-        Assert.Null(await Store.GetAsync(key));
+        Assert.NotNull(await Store.GetAsync(key));
         await (await Owner().GetAsync(Url(Acme, $"/secrets/{created["id"]}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.NoContent, (await Owner().DeleteAsync(Url(Acme, $"/trash/{created["id"]}"))).StatusCode);
+        Assert.Null(await Store.GetAsync(key));
     }
 
     [Fact]

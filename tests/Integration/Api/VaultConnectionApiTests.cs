@@ -253,14 +253,16 @@ public abstract class VaultConnectionApiTests(ApiPortalFixture portal) : ApiTest
     }
 
     [Fact]
-    public async Task Delete_RemovesRecordAndStoredCredential()
+    public async Task Delete_MovesToTrash_KeepsStoredCredential_PurgeRemovesBoth()
     {
         var created = await CreateConnectionAsync("infisical", "to delete");
         var id = Guid.Parse((string)created["id"]!);
         Assert.NotNull(await Store.GetAsync(CredentialKey.ForVaultConnection(Acme.TeamId, id)));
         Assert.Equal(HttpStatusCode.NoContent, (await Owner().DeleteAsync(Url(Acme, $"/vault-connections/{id}"))).StatusCode);
-        Assert.Null(await Store.GetAsync(CredentialKey.ForVaultConnection(Acme.TeamId, id)));
+        Assert.NotNull(await Store.GetAsync(CredentialKey.ForVaultConnection(Acme.TeamId, id)));
         await (await Owner().GetAsync(Url(Acme, $"/vault-connections/{id}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.NoContent, (await Owner().DeleteAsync(Url(Acme, $"/trash/{id}"))).StatusCode);
+        Assert.Null(await Store.GetAsync(CredentialKey.ForVaultConnection(Acme.TeamId, id)));
     }
 
     [Fact]

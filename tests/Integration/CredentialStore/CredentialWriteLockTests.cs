@@ -118,9 +118,12 @@ public sealed class CredentialWriteLockTests : IAsyncLifetime
             """{"credentials":{"access_key_id":"AKIA2","secret_access_key":"S2"}}""")).AssertStatusAsync(HttpStatusCode.OK);
         await (await Owner.DeleteAsync(Url($"/secrets/{secret["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
         await (await Owner.DeleteAsync(Url($"/vault-connections/{connection["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+        // A delete only moves to the trash; the purge is what touches the store.
+        await (await Owner.DeleteAsync(Url($"/trash/{secret["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await Owner.DeleteAsync(Url($"/trash/{connection["id"]}"))).AssertStatusAsync(HttpStatusCode.NoContent);
 
         Assert.Empty(_store.Blocked);
-        // Creates (2), rotate and replace (staged + current, 2 each), deletes' reachability reads (2).
+        // Creates (2), rotate and replace (staged + current, 2 each), purges' reachability reads (2).
         Assert.True(_store.Probes >= 8, $"only {_store.Probes} store calls were probed");
     }
 

@@ -73,6 +73,7 @@ public sealed class TestPortal : IAsyncDisposable
             ["RateLimits:CredentialRequestPerMinute"] = "100000",
             // Scheduled checks would change health and write audit events under the tests' feet; CheckSchedulerTests drive passes.
             ["Checks:SchedulerEnabled"] = "false",
+            ["Retention:PurgeEnabled"] = "false",
         };
         foreach (var (k, v) in options.Settings)
         {

@@ -25,6 +25,8 @@ public static class DocumentedRoles
         // Changing roles and removing members is Owner-only for every member today, Owners included.
         [ManageMembers] = [Owner],
         [ChangeTier] = [Owner],
+        // DESIGN.md, soft delete: "DELETE /v1/teams/{team_id}/trash/{id} (Owner)".
+        [PurgeTrash] = [Owner],
     };
 
     /// <summary>How a page names who may, per permission ("needs the Admin role or higher").</summary>
@@ -40,6 +42,7 @@ public static class DocumentedRoles
         [RequestCredentials] = "the Admin role or higher",
         [ManageMembers] = "the Owner role",
         [ChangeTier] = "the Owner role",
+        [PurgeTrash] = "the Owner role",
     };
 
     public static IEnumerable<object[]> EveryRoleAndPermission() =>

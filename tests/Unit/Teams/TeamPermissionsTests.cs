@@ -86,6 +86,10 @@ public sealed class TeamPermissionsTests
         [nameof(TeamOperations.ChangeMemberRole)] = ("manage members (Owners only)", AuditActions.MemberRoleChanged),
         [nameof(TeamOperations.RemoveMember)] = ("manage members (Owners only)", AuditActions.MemberRemoved),
         [nameof(TeamOperations.ChangeTeamTier)] = ("change the plan (Owners only)", AuditActions.TierChanged),
+        // The trash (added with it).
+        [nameof(TeamOperations.RestoreVaultConnection)] = ("restore vault connections (Owners and Admins only)", AuditActions.VaultConnectionRestored),
+        [nameof(TeamOperations.RestoreSecret)] = ("restore secrets (Owners and Admins only)", AuditActions.SecretRestored),
+        [nameof(TeamOperations.PurgeTrash)] = ("purge the trash (Owners only)", null),
     };
 
     private static IEnumerable<(string Name, TeamOperation Operation)> Operations() =>

@@ -35,6 +35,7 @@ internal static class PortalComponents
             Bridge<VaultConnectionService>(ctx.Services);
             Bridge<VaultBrowseService>(ctx.Services);
             Bridge<SecretHealthService>(ctx.Services);
+            Bridge<Dataraven.Core.Trash.TrashService>(ctx.Services);
         }
         return ctx;
     }

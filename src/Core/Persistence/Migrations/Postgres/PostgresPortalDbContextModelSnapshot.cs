@@ -295,6 +295,13 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -308,6 +315,9 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime?>("PurgeAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SecretType")
                         .IsRequired()
@@ -365,10 +375,13 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PurgeAt");
+
                     b.HasIndex("VaultConnectionId");
 
                     b.HasIndex("TeamId", "NameNormalized")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("secrets", (string)null);
                 });
@@ -506,6 +519,13 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -539,6 +559,9 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<string>("ProjectId")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("PurgeAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("SecretPath")
                         .HasColumnType("text");
 
@@ -564,8 +587,11 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PurgeAt");
+
                     b.HasIndex("TeamId", "NameNormalized")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("vault_connections", (string)null);
                 });

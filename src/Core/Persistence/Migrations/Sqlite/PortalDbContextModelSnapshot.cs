@@ -290,6 +290,13 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -302,6 +309,9 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("NameNormalized")
                         .IsRequired()
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PurgeAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SecretType")
@@ -360,10 +370,13 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PurgeAt");
+
                     b.HasIndex("VaultConnectionId");
 
                     b.HasIndex("TeamId", "NameNormalized")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("secrets", (string)null);
                 });
@@ -501,6 +514,13 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DeletedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -534,6 +554,9 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("ProjectId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PurgeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecretPath")
                         .HasColumnType("TEXT");
 
@@ -559,8 +582,11 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PurgeAt");
+
                     b.HasIndex("TeamId", "NameNormalized")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("vault_connections", (string)null);
                 });
