@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<Accounts.AccountAudit>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();

@@ -9,6 +9,11 @@ public static class AuditActions
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
 
+    /// <summary>A member turned a second factor on (an authenticator app) for their own account.</summary>
+    public const string TwoFactorEnabled = "member.two_factor_enabled";
+    public const string TwoFactorDisabled = "member.two_factor_disabled";
+    public const string RecoveryCodesRegenerated = "member.recovery_codes_regenerated";
+
     public const string InvitationCreated = "invitation.created";
     public const string InvitationRevoked = "invitation.revoked";
     /// <summary>The invited person joined the team: how members are added.</summary>
