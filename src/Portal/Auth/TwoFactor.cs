@@ -16,8 +16,8 @@ public static class TwoFactorStep
     public static string PathFor(string? returnUrl) =>
         string.IsNullOrEmpty(returnUrl) ? Path : $"{Path}?ReturnUrl={Uri.EscapeDataString(ReturnUrls.LocalOrRoot(returnUrl))}";
 
-    /// <summary>What was typed, as Identity's checks want it: spaces and dashes people copy along are dropped.</summary>
-    public static string Normalize(string? code) => new((code ?? "").Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
+    /// <summary>What was typed, as Identity's checks want it: spaces people copy along ("123 456") are dropped; a recovery code keeps its dash.</summary>
+    public static string Normalize(string? code) => new((code ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
 
     /// <summary>Six digits are an authenticator code; anything else can only be a recovery code.</summary>
     public static bool IsAuthenticatorCode(string normalized) => normalized.Length == 6 && normalized.All(char.IsAsciiDigit);
