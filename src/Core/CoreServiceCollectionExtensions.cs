@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TierLimits>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Accounts.AccountAudit>();
+        services.AddScoped<Accounts.TeamSecurityPolicies>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();

@@ -5,6 +5,8 @@ public static class AuditActions
 {
     public const string TeamCreated = "team.created";
     public const string TierChanged = "tier.changed";
+    /// <summary>An Owner changed the team's sign-in policy (details: require_two_factor from, to).</summary>
+    public const string TeamSecurityChanged = "team.security_changed";
 
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";

@@ -42,4 +42,5 @@ public static class TeamOperations
     public static readonly TeamOperation RemoveMember = new(ManageMembers, "manage members", AuditActions.MemberRemoved);
 
     public static readonly TeamOperation ChangeTeamTier = new(ChangeTier, "change the plan", AuditActions.TierChanged);
+    public static readonly TeamOperation ChangeTeamSecurity = new(ManageTeamSecurity, "change the team's sign-in policy", AuditActions.TeamSecurityChanged);
 }

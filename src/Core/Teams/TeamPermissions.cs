@@ -23,6 +23,8 @@ public enum TeamPermission
     /// <summary>Change a member's role, remove a member.</summary>
     ManageMembers,
     ChangeTier,
+    /// <summary>Require a second factor of the team's members.</summary>
+    ManageTeamSecurity,
 }
 
 /// <summary>
@@ -34,7 +36,7 @@ public static class TeamPermissions
     private static readonly FrozenDictionary<TeamRole, FrozenSet<TeamPermission>> Table = new Dictionary<TeamRole, FrozenSet<TeamPermission>>
     {
         [TeamRole.Owner] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, RequestCredentials, ManageMembers, ChangeTier),
+            InviteMembers, RequestCredentials, ManageMembers, ChangeTier, ManageTeamSecurity),
         [TeamRole.Admin] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
             InviteMembers, RequestCredentials),
         [TeamRole.Operator] = Set(ReadTeam, VerifyVaultConnections, CheckSecrets),

@@ -21,6 +21,7 @@ public static class PortalApi
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapAuditEndpoints();
+        team.MapTeamSecurityEndpoints();
         return team;
     }
 }
