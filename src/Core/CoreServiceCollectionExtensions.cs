@@ -34,6 +34,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AuditTrail>();
         services.AddScoped<Accounts.AccountAudit>();
         services.AddScoped<Accounts.TeamSecurityPolicies>();
+        services.AddSingleton(Email.EmailSettings.Read(configuration));
+        services.AddSingleton<Email.EmailOutboxSignal>();
+        services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();

@@ -60,3 +60,12 @@ public sealed record AuthenticatorSetup(string Key, string QrSvgDataUri)
         return result.ToString().TrimEnd().ToLowerInvariant();
     }
 }
+
+/// <summary>The link that lets someone choose a new password: Identity's reset token (one hour, once) in its query.</summary>
+public static class PasswordResetLinks
+{
+    public const string Path = "/account/reset-password";
+
+    public static string For(string baseUri, Guid userId, string token) =>
+        $"{baseUri.TrimEnd('/')}{Path}?user={userId}&token={Uri.EscapeDataString(token)}";
+}

@@ -56,6 +56,8 @@ public static class PortalHost
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
         builder.Services.AddPortalHealthChecks();
+        builder.Services.AddSingleton<Email.OutboxSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxSender>());
         return builder;
     }
 

@@ -56,3 +56,10 @@ public sealed class ChangePasswordInput
     [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
     public string ConfirmPassword { get; set; } = "";
 }
+
+public sealed class ForgotPasswordInput
+{
+    [Required(ErrorMessage = "Enter your email.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    public string Email { get; set; } = "";
+}
