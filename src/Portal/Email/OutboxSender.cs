@@ -36,7 +36,7 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
             try
             {
                 await SendDueAsync(stoppingToken);
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                await signal.WaitAsync(await UntilNextDueAsync(stoppingToken), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,6 +48,17 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>How long until the next retry is due, at most <see cref="PollInterval"/>.</summary>
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var next = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Set<OutboxEmail>()
+            .Where(m => m.SentAt == null && m.FailedAt == null)
+            .OrderBy(m => m.NextAttemptAt).Select(m => (DateTime?)m.NextAttemptAt).FirstOrDefaultAsync(ct);
+        var wait = next is { } due ? due - Clock.UtcNow(time) : PollInterval;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > PollInterval ? PollInterval : wait;
     }
 
     /// <summary>One pass: every message that is due, in order. Public for tests that drive the sender directly.</summary>

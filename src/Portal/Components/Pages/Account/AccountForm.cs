@@ -63,3 +63,13 @@ public sealed class ForgotPasswordInput
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
     public string Email { get; set; } = "";
 }
+
+public sealed class NewPasswordInput
+{
+    [Required(ErrorMessage = "Choose a new password.")]
+    [MinLength(8, ErrorMessage = "Use at least 8 characters.")]
+    public string Password { get; set; } = "";
+
+    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+    public string ConfirmPassword { get; set; } = "";
+}
