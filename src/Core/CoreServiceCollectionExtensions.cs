@@ -34,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AuditTrail>();
         services.AddScoped<Accounts.AccountAudit>();
         services.AddScoped<Accounts.TeamSecurityPolicies>();
+        services.AddScoped<Accounts.MemberPasswordResets>();
         services.AddSingleton(Email.EmailSettings.Read(configuration));
         services.AddSingleton<Email.EmailOutboxSignal>();
         services.AddScoped<Email.EmailOutbox>();

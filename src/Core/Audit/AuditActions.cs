@@ -15,6 +15,8 @@ public static class AuditActions
     public const string TwoFactorEnabled = "member.two_factor_enabled";
     public const string TwoFactorDisabled = "member.two_factor_disabled";
     public const string RecoveryCodesRegenerated = "member.recovery_codes_regenerated";
+    /// <summary>An Owner made a password reset link for a member (never the link itself).</summary>
+    public const string MemberPasswordResetLinkCreated = "member.password_reset_link_created";
 
     public const string InvitationCreated = "invitation.created";
     public const string InvitationRevoked = "invitation.revoked";

@@ -116,6 +116,50 @@ public sealed partial class EmailTests(EmailPortal fixture) : IClassFixture<Emai
         Assert.NotNull(stored.SentAt);
     }
 
+    [Fact]
+    public async Task Invitation_IsEmailed_WithTheLinkTheApiShowsOnce()
+    {
+        var team = await Portal.CreateTeamAsync("Acme");
+        var invited = $"invited-{Guid.NewGuid():N}@example.com";
+        using var api = Portal.CreateClient(team.OwnerKey);
+
+        var created = await (await api.PostJsonAsync($"/v1/teams/{team.TeamId}/invitations", new { email = invited, role = "viewer" }))
+            .AssertStatusAsync(HttpStatusCode.Created);
+
+        var email = await fixture.Smtp.WaitForAsync(invited);
+        Assert.Contains(created["url"]!.GetValue<string>(), Text(email));
+    }
+
+    [Fact]
+    public async Task MemberResetLink_OwnerOnly_OfTheTeamsMembers_AndTheLinkWorks()
+    {
+        var team = await Portal.CreateTeamAsync("Acme");
+        var other = await Portal.CreateTeamAsync("Globex");
+        var admin = await Portal.AddMemberAsync(team, Dataraven.Core.Teams.TeamRole.Admin);
+        var owner = new Dataraven.Core.Teams.TeamActor(team.TeamId, team.OwnerId, Dataraven.Core.Teams.TeamRole.Owner);
+
+        var byAdmin = await Portal.WithAsync<Dataraven.Core.Accounts.MemberPasswordResets, Dataraven.Core.Common.Result<Dataraven.Core.Accounts.MemberPasswordReset>>(s =>
+            s.CreateAsync(new Dataraven.Core.Teams.TeamActor(team.TeamId, admin.UserId, Dataraven.Core.Teams.TeamRole.Admin), team.OwnerId));
+        Assert.IsType<Dataraven.Core.Common.ForbiddenRoleProblem>(byAdmin.Problem);
+        var outsider = await Portal.WithAsync<Dataraven.Core.Accounts.MemberPasswordResets, Dataraven.Core.Common.Result<Dataraven.Core.Accounts.MemberPasswordReset>>(s =>
+            s.CreateAsync(owner, other.OwnerId));
+        Assert.IsType<Dataraven.Core.Common.NotFoundProblem>(outsider.Problem);
+
+        var made = await Portal.WithAsync<Dataraven.Core.Accounts.MemberPasswordResets, Dataraven.Core.Common.Result<Dataraven.Core.Accounts.MemberPasswordReset>>(s =>
+            s.CreateAsync(owner, admin.UserId));
+        var link = new Uri(Dataraven.Portal.Auth.PasswordResetLinks.For("http://localhost/", made.Value!.UserId, made.Value.Token));
+        var reset = await SetPasswordAsync(FreshBrowser(), link.PathAndQuery, "handed over password");
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        var signedIn = FreshBrowser();
+        await SignedInClient.SignInAsync(signedIn, admin.Email, "handed over password");
+        Assert.True(SignedInClient.HasAuthCookie(signedIn));
+        var events = await Portal.WithAsync<PortalDbContext, List<string>>(db => db.AuditEvents
+            .Where(e => e.TeamId == team.TeamId && e.Action == Dataraven.Core.Audit.AuditActions.MemberPasswordResetLinkCreated)
+            .Select(e => e.Outcome).ToListAsync());
+        Assert.Contains("succeeded", events);
+        Assert.Contains("failed", events);
+    }
+
     private static async Task<HttpResponseMessage> SetPasswordAsync(HttpClient browser, string pathAndQuery, string password)
     {
         var token = PageForm.AntiforgeryToken().Match(await browser.GetStringAsync(pathAndQuery)).Groups[1].Value;

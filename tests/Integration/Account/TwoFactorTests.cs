@@ -101,6 +101,16 @@ public sealed partial class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutSmtp_SignInSaysToAskAnOwner_AndForgotPasswordSendsNothing()
+    {
+        await _portal.CreateTeamAsync("Acme");
+        var browser = FreshBrowser();
+
+        Assert.Contains("Ask an Owner of your team for a reset link", await browser.GetStringAsync("/account/login"));
+        Assert.Contains("data-testid=\"no-email\"", await browser.GetStringAsync("/account/forgot-password"));
+    }
+
+    [Fact]
     public async Task TwoFactorStep_WithoutAPassword_GoesBackToSignIn()
     {
         await _portal.CreateTeamAsync("Acme");
