@@ -25,6 +25,7 @@ public static class DocumentedRoles
         // Changing roles and removing members is Owner-only for every member today, Owners included.
         [ManageMembers] = [Owner],
         [ChangeTier] = [Owner],
+        [ManageTeamSecurity] = [Owner],
     };
 
     /// <summary>How a page names who may, per permission ("needs the Admin role or higher").</summary>
@@ -40,6 +41,7 @@ public static class DocumentedRoles
         [RequestCredentials] = "the Admin role or higher",
         [ManageMembers] = "the Owner role",
         [ChangeTier] = "the Owner role",
+        [ManageTeamSecurity] = "the Owner role",
     };
 
     public static IEnumerable<object[]> EveryRoleAndPermission() =>

@@ -86,6 +86,8 @@ public sealed class TeamPermissionsTests
         [nameof(TeamOperations.ChangeMemberRole)] = ("manage members (Owners only)", AuditActions.MemberRoleChanged),
         [nameof(TeamOperations.RemoveMember)] = ("manage members (Owners only)", AuditActions.MemberRemoved),
         [nameof(TeamOperations.ChangeTeamTier)] = ("change the plan (Owners only)", AuditActions.TierChanged),
+        [nameof(TeamOperations.ChangeTeamSecurity)] = ("change the team's sign-in policy (Owners only)", AuditActions.TeamSecurityChanged),
+        [nameof(TeamOperations.ResetMemberPassword)] = ("make password reset links (Owners only)", AuditActions.MemberPasswordResetLinkCreated),
     };
 
     private static IEnumerable<(string Name, TeamOperation Operation)> Operations() =>
