@@ -14,15 +14,21 @@ namespace Dataraven.Tests.Account;
 /// The authenticator app on /account/security and the sign-in step after the password, posted as a browser posts
 /// the static forms. Each test has its own account (and client address: the sign-in limiter is per address).
 /// </summary>
-public sealed partial class TwoFactorTests : IAsyncLifetime
+public sealed class TwoFactorPortal : IAsyncLifetime
 {
-    private readonly CapturingLoggerProvider _logs = new();
-    private TestPortal _portal = null!;
-    private int _nextAddress;
+    public CapturingLoggerProvider Logs { get; } = new();
+    public TestPortal Portal { get; private set; } = null!;
 
-    public async Task InitializeAsync() => _portal = await TestPortal.StartAsync(new TestPortalOptions { Logger = _logs });
+    public async Task InitializeAsync() => Portal = await TestPortal.StartAsync(new TestPortalOptions { Logger = Logs });
 
-    public async Task DisposeAsync() => await _portal.DisposeAsync();
+    public async Task DisposeAsync() => await Portal.DisposeAsync();
+}
+
+public sealed partial class TwoFactorTests(TwoFactorPortal fixture) : IClassFixture<TwoFactorPortal>
+{
+    private static int _nextAddress;
+    private readonly CapturingLoggerProvider _logs = fixture.Logs;
+    private readonly TestPortal _portal = fixture.Portal;
 
     private SignedInClient.FormClient FreshBrowser()
     {
