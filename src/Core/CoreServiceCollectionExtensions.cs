@@ -33,6 +33,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TeamWriteLocks>();
         services.AddScoped<TierLimits>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<Accounts.AccountAudit>();
+        services.AddScoped<Accounts.TeamSecurityPolicies>();
+        services.AddScoped<Accounts.MemberPasswordResets>();
+        services.AddSingleton(Email.EmailSettings.Read(configuration));
+        services.AddSingleton<Email.EmailOutboxSignal>();
+        services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TeamService>();

@@ -5,9 +5,18 @@ public static class AuditActions
 {
     public const string TeamCreated = "team.created";
     public const string TierChanged = "tier.changed";
+    /// <summary>An Owner changed the team's sign-in policy (details: require_two_factor from, to).</summary>
+    public const string TeamSecurityChanged = "team.security_changed";
 
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
+
+    /// <summary>A member turned a second factor on (an authenticator app) for their own account.</summary>
+    public const string TwoFactorEnabled = "member.two_factor_enabled";
+    public const string TwoFactorDisabled = "member.two_factor_disabled";
+    public const string RecoveryCodesRegenerated = "member.recovery_codes_regenerated";
+    /// <summary>An Owner made a password reset link for a member (never the link itself).</summary>
+    public const string MemberPasswordResetLinkCreated = "member.password_reset_link_created";
 
     public const string InvitationCreated = "invitation.created";
     public const string InvitationRevoked = "invitation.revoked";

@@ -1,3 +1,4 @@
+using Dataraven.Core.Accounts;
 using Dataraven.Core.ApiKeys;
 using Dataraven.Core.Audit;
 using Dataraven.Core.Checks.Health;
@@ -191,6 +192,22 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Property(s => s.DeletedAt).IsConcurrencyToken();
             e.HasIndex(s => new { s.TeamId, s.NameNormalized }).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
             e.HasIndex(s => s.PurgeAt);
+        builder.Entity<TeamSecurityPolicy>(e =>
+        {
+            e.ToTable("team_security_policies");
+            e.HasKey(p => p.TeamId);
+            e.HasOne<Team>().WithOne().HasForeignKey<TeamSecurityPolicy>(p => p.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Email.OutboxEmail>(e =>
+        {
+            e.ToTable("email_outbox");
+            e.Property(m => m.To).HasMaxLength(320);
+            e.Property(m => m.Subject).HasMaxLength(255);
+            e.Property(m => m.Kind).HasMaxLength(32);
+            e.Property(m => m.LastError).HasMaxLength(500);
+            // The sender's query: what is due, oldest first.
+            e.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
         });
     }
 }

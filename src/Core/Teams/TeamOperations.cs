@@ -43,7 +43,9 @@ public static class TeamOperations
     public static readonly TeamOperation ListCredentialRequests = new(RequestCredentials, "see credential requests");
     public static readonly TeamOperation RevokeCredentialRequest = new(RequestCredentials, "revoke credential requests", AuditActions.CredentialRequestRevoked);
     public static readonly TeamOperation ChangeMemberRole = new(ManageMembers, "manage members", AuditActions.MemberRoleChanged);
+    public static readonly TeamOperation ResetMemberPassword = new(ManageMembers, "make password reset links", AuditActions.MemberPasswordResetLinkCreated);
     public static readonly TeamOperation RemoveMember = new(ManageMembers, "manage members", AuditActions.MemberRemoved);
 
     public static readonly TeamOperation ChangeTeamTier = new(ChangeTier, "change the plan", AuditActions.TierChanged);
+    public static readonly TeamOperation ChangeTeamSecurity = new(ManageTeamSecurity, "change the team's sign-in policy", AuditActions.TeamSecurityChanged);
 }

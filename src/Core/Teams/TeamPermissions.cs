@@ -25,6 +25,8 @@ public enum TeamPermission
     ChangeTier,
     /// <summary>Delete what is in the trash for good, before its purge date (restoring needs the manage permission of its kind).</summary>
     PurgeTrash,
+    /// <summary>Require a second factor of the team's members.</summary>
+    ManageTeamSecurity,
 }
 
 /// <summary>
@@ -36,7 +38,7 @@ public static class TeamPermissions
     private static readonly FrozenDictionary<TeamRole, FrozenSet<TeamPermission>> Table = new Dictionary<TeamRole, FrozenSet<TeamPermission>>
     {
         [TeamRole.Owner] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, RequestCredentials, ManageMembers, ChangeTier, PurgeTrash),
+            InviteMembers, RequestCredentials, ManageMembers, ChangeTier, PurgeTrash, ManageTeamSecurity),
         [TeamRole.Admin] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
             InviteMembers, RequestCredentials),
         [TeamRole.Operator] = Set(ReadTeam, VerifyVaultConnections, CheckSecrets),

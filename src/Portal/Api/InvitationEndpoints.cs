@@ -23,12 +23,17 @@ public static class InvitationEndpoints
     public static void MapInvitationEndpoints(this RouteGroupBuilder team)
     {
         var invitations = team.MapGroup("/invitations").WithTags("Invitations");
-        invitations.MapPost("/", async (HttpContext http, InvitationService service, CancellationToken ct) =>
+        invitations.MapPost("/", async (HttpContext http, InvitationService service, Dataraven.Core.Email.EmailOutbox outbox, CancellationToken ct) =>
             {
                 // The link points at this portal as the caller reached it (scheme, host and path base of the request).
                 var baseUri = UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase);
-                return (await ApiJson.ReadAsync<CreateInvitationRequest>(http.Request, ct)
-                        .ThenAsync(body => service.CreateAsync(http.Actor(), body.Email, body.Role, ct)))
+                var result = await ApiJson.ReadAsync<CreateInvitationRequest>(http.Request, ct)
+                    .ThenAsync(body => service.CreateAsync(http.Actor(), body.Email, body.Role, ct));
+                if (result.IsSuccess)
+                {
+                    await Email.InvitationEmails.SendAsync(outbox, result.Value!, LinkFor(baseUri, result.Value!.Token), http.Actor().ActorName, ct);
+                }
+                return result
                     .ToCreated(c => $"{http.Request.Path}/{c.Invitation.Id}",
                         c => new InvitationCreatedResponse(c.Invitation.Id, c.Invitation.Email, c.Invitation.Role.ToWire(), LinkFor(baseUri, c.Token),
                             c.Invitation.ExpiresAt, c.Invitation.CreatedAt, c.Invitation.CreatedBy));

@@ -22,6 +22,7 @@ public static class PortalApi
         team.MapSecretEndpoints();
         team.MapTrashEndpoints();
         team.MapAuditEndpoints();
+        team.MapTeamSecurityEndpoints();
         return team;
     }
 }

@@ -48,6 +48,9 @@ public static class PortalAuth
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        // Password reset links (and Identity's other data-protection tokens) are valid one hour; a reset changes the
+        // security stamp, which ends the link's use.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         return services;
     }
 

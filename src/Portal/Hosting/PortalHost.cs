@@ -58,6 +58,8 @@ public static class PortalHost
         builder.Services.AddSingleton<Dataraven.Core.Trash.TrashPurger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dataraven.Core.Trash.TrashPurger>());
         builder.Services.AddPortalHealthChecks();
+        builder.Services.AddSingleton<Email.OutboxSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxSender>());
         return builder;
     }
 

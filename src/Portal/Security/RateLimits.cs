@@ -35,7 +35,7 @@ public static class RateLimits
     public const int DefaultInvitationAcceptPerMinute = 10;
     public const int DefaultCredentialRequestPerMinute = 10;
 
-    private static readonly string[] AccountFormPaths = ["/account/login", "/account/register", "/setup"];
+    private static readonly string[] AccountFormPaths = ["/account/login", TwoFactorStep.Path, "/account/forgot-password", PasswordResetLinks.Path, "/account/register", "/setup"];
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)

@@ -18,8 +18,15 @@ public static partial class TokenPaths
     [GeneratedRegex(@"(requests/)(?!\{)[^/?#\s'""]+", RegexOptions.IgnoreCase)]
     private static partial Regex TokenPath();
 
+    // A password reset link's token travels in its query (/account/reset-password?user=...&token=...).
+    [GeneratedRegex(@"([?&]token=)[^&#\s'""]+", RegexOptions.IgnoreCase)]
+    private static partial Regex TokenQuery();
+
+    private static bool Mentions(string? text) =>
+        text is not null && (text.Contains("requests/", StringComparison.OrdinalIgnoreCase) || text.Contains("token=", StringComparison.OrdinalIgnoreCase));
+
     public static string Redact(string text) =>
-        text.Contains("requests/", StringComparison.OrdinalIgnoreCase) ? TokenPath().Replace(text, "$1" + Redacted) : text;
+        Mentions(text) ? TokenQuery().Replace(TokenPath().Replace(text, "$1" + Redacted), "$1" + Redacted) : text;
 
     public static IServiceCollection AddTokenPathRedaction(this IServiceCollection services)
     {
@@ -50,8 +57,7 @@ public static partial class TokenPaths
             }
             var message = formatter(state, exception);
             var values = state as IEnumerable<KeyValuePair<string, object?>>;
-            var mentionsPath = message.Contains("requests/", StringComparison.OrdinalIgnoreCase)
-                || (values?.Any(kv => kv.Value?.ToString()?.Contains("requests/", StringComparison.OrdinalIgnoreCase) == true) ?? false);
+            var mentionsPath = Mentions(message) || (values?.Any(kv => Mentions(kv.Value?.ToString())) ?? false);
             if (!mentionsPath)
             {
                 // The message is formatted once: the providers get the text already made.

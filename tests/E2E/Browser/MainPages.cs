@@ -3,7 +3,8 @@ namespace Dataraven.Tests.E2E.Browser;
 /// <summary>Every main page of the portal, by address: what the mobile pass and the screenshots visit.</summary>
 public static class MainPages
 {
-    public sealed record MainPage(string Name, string Path, bool SignedIn);
+    /// <param name="Static">A server-rendered form page (the account pages): nothing turns interactive.</param>
+    public sealed record MainPage(string Name, string Path, bool SignedIn, bool Static = false);
 
     public static readonly IReadOnlyList<MainPage> All =
     [
@@ -19,6 +20,7 @@ public static class MainPages
         new("plan", "/plan", true),
         new("new-team", "/teams/new", true),
         new("not-found", "/no-such-page", true),
+        new("account-security", "/account/security", true, Static: true),
         new("login", "/account/login", false),
         new("register", "/account/register", false),
     ];
@@ -27,7 +29,7 @@ public static class MainPages
     public static async Task OpenAsync(IPage page, MainPage target)
     {
         await page.GotoAsync(target.Path);
-        if (target.SignedIn)
+        if (target.SignedIn && !target.Static)
         {
             await page.Locator("main.dr-main[data-interactive='true']").WaitForAsync();
         }

@@ -153,3 +153,75 @@ public sealed class RegisterPage(IPage page)
         internal const string Submit = "Create account";
     }
 }
+
+/// <summary>/account/security: the authenticator app and the password (static forms).</summary>
+public sealed class SecurityPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator AuthenticatorKey => Page.GetByTestId(Selectors.AuthenticatorKey);
+    public ILocator RecoveryCodes => Page.GetByTestId(Selectors.RecoveryCodes).Locator("code");
+    public ILocator Status => Page.GetByTestId(Selectors.Status);
+
+    public static async Task<SecurityPage> OpenAsync(IPage page)
+    {
+        await page.GotoAsync(Selectors.Path);
+        await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+        return new SecurityPage(page);
+    }
+
+    public async Task StartAuthenticatorAsync()
+    {
+        await Page.GetByTestId(Selectors.AddAuthenticator).ClickAsync();
+        await AuthenticatorKey.WaitForAsync();
+    }
+
+    public async Task VerifyAsync(string code)
+    {
+        await Page.GetByLabel(Selectors.Code, new() { Exact = true }).FillAsync(code);
+        await Page.GetByTestId(Selectors.Verify).ClickAsync();
+    }
+
+    private static class Selectors
+    {
+        internal const string Path = "/account/security";
+        internal const string AuthenticatorKey = "authenticator-key";
+        internal const string RecoveryCodes = "recovery-codes";
+        internal const string Status = "authenticator-status";
+        internal const string AddAuthenticator = "add-authenticator";
+        internal const string Code = "Code";
+        internal const string Verify = "verify-authenticator";
+    }
+}
+
+/// <summary>/account/login/two-factor: the step after the password for accounts with a second factor.</summary>
+public sealed class TwoFactorStepPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+    public ILocator Error => Page.GetByTestId(Selectors.Error);
+    public ILocator CodeField => Page.GetByLabel(Selectors.Code, new() { Exact = true });
+
+    public async Task SubmitAsync(string code)
+    {
+        await CodeField.FillAsync(code);
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+    }
+
+    public async Task<OverviewPage> SignInAsync(string code)
+    {
+        await SubmitAsync(code);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
+    }
+
+    private static class Selectors
+    {
+        internal const string Code = "Code";
+        internal const string Submit = "Verify";
+        internal const string Error = "two-factor-error";
+    }
+}

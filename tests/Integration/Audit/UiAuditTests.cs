@@ -208,6 +208,9 @@ public sealed class UiAuditTests : IAsyncLifetime
         ctx.Services.AddScoped(_ => _portal.Services.CreateScope());
         ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<TeamService>());
         ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<InvitationService>());
+        ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Accounts.TeamSecurityPolicies>());
+        ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Accounts.MemberPasswordResets>());
+        ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Email.EmailOutbox>());
         var dialogs = ctx.Render<MudDialogProvider>();
         var page = ctx.Render<CascadingValue<PortalContext>>(p => p.Add(c => c.Value, _owner).AddChildContent<Members>());
 

@@ -27,6 +27,7 @@ public static class DocumentedRoles
         [ChangeTier] = [Owner],
         // DESIGN.md, soft delete: "DELETE /v1/teams/{team_id}/trash/{id} (Owner)".
         [PurgeTrash] = [Owner],
+        [ManageTeamSecurity] = [Owner],
     };
 
     /// <summary>How a page names who may, per permission ("needs the Admin role or higher").</summary>
@@ -43,6 +44,7 @@ public static class DocumentedRoles
         [ManageMembers] = "the Owner role",
         [ChangeTier] = "the Owner role",
         [PurgeTrash] = "the Owner role",
+        [ManageTeamSecurity] = "the Owner role",
     };
 
     public static IEnumerable<object[]> EveryRoleAndPermission() =>

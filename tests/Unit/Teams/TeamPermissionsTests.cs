@@ -90,6 +90,8 @@ public sealed class TeamPermissionsTests
         [nameof(TeamOperations.RestoreVaultConnection)] = ("restore vault connections (Owners and Admins only)", AuditActions.VaultConnectionRestored),
         [nameof(TeamOperations.RestoreSecret)] = ("restore secrets (Owners and Admins only)", AuditActions.SecretRestored),
         [nameof(TeamOperations.PurgeTrash)] = ("purge the trash (Owners only)", null),
+        [nameof(TeamOperations.ChangeTeamSecurity)] = ("change the team's sign-in policy (Owners only)", AuditActions.TeamSecurityChanged),
+        [nameof(TeamOperations.ResetMemberPassword)] = ("make password reset links (Owners only)", AuditActions.MemberPasswordResetLinkCreated),
     };
 
     private static IEnumerable<(string Name, TeamOperation Operation)> Operations() =>

@@ -8,8 +8,8 @@ namespace Dataraven.Tests.Components.Layout;
 
 public sealed class NavMenuTests
 {
-    private static readonly string[] Everyone = ["Overview", "Vault connections", "Secrets", "Activity", "Trash", "Plan", "New team"];
-    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "Trash", "API keys", "Members", "Plan", "New team"];
+    private static readonly string[] Everyone = ["Overview", "Vault connections", "Secrets", "Activity", "Trash", "Plan", "Sign-in and security", "New team"];
+    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "Trash", "API keys", "Members", "Plan", "Sign-in and security", "New team"];
 
     [Theory]
     [InlineData(TeamRole.Owner, true)]

@@ -36,6 +36,9 @@ public sealed class AdminMembersTests : IAsyncLifetime
         _ctx.Services.AddScoped(_ => _portal.Services.CreateScope());
         _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<TeamService>());
         _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<InvitationService>());
+        _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Accounts.TeamSecurityPolicies>());
+        _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Accounts.MemberPasswordResets>());
+        _ctx.Services.AddScoped(sp => sp.GetRequiredService<IServiceScope>().ServiceProvider.GetRequiredService<Dataraven.Core.Email.EmailOutbox>());
     }
 
     public async Task DisposeAsync()

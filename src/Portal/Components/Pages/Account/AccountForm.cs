@@ -33,3 +33,43 @@ public sealed class SetupInput : RegisterInput
     [MaxLength(255, ErrorMessage = "Use at most 255 characters.")]
     public string TeamName { get; set; } = "";
 }
+
+public sealed class TwoFactorInput
+{
+    [Required(ErrorMessage = "Enter the code.")]
+    [MaxLength(64, ErrorMessage = "That code did not work. Check it and try again.")]
+    public string Code { get; set; } = "";
+}
+
+/// <summary>A form that is only a button (its name says what it does).</summary>
+public sealed class EmptyForm;
+
+public sealed class ChangePasswordInput
+{
+    [Required(ErrorMessage = "Enter your current password.")]
+    public string CurrentPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Choose a new password.")]
+    [MinLength(8, ErrorMessage = "Use at least 8 characters.")]
+    public string Password { get; set; } = "";
+
+    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+    public string ConfirmPassword { get; set; } = "";
+}
+
+public sealed class ForgotPasswordInput
+{
+    [Required(ErrorMessage = "Enter your email.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    public string Email { get; set; } = "";
+}
+
+public sealed class NewPasswordInput
+{
+    [Required(ErrorMessage = "Choose a new password.")]
+    [MinLength(8, ErrorMessage = "Use at least 8 characters.")]
+    public string Password { get; set; } = "";
+
+    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+    public string ConfirmPassword { get; set; } = "";
+}
