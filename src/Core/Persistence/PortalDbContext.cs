@@ -192,6 +192,8 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Property(s => s.DeletedAt).IsConcurrencyToken();
             e.HasIndex(s => new { s.TeamId, s.NameNormalized }).IsUnique().HasFilter("\"DeletedAt\" IS NULL");
             e.HasIndex(s => s.PurgeAt);
+        });
+
         builder.Entity<TeamSecurityPolicy>(e =>
         {
             e.ToTable("team_security_policies");
