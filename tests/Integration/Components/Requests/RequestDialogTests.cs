@@ -43,7 +43,8 @@ public sealed class RequestDialogTests(LocalApiPortal fixture) : IClassFixture<L
         var dialogs = _ctx.Render<MudDialogProvider>();
         var service = _ctx.Services.GetRequiredService<IDialogService>();
         Task<bool> result = null!;
-        await dialogs.InvokeAsync(() => result = RequestDialog.ShowAsync(service, Owner, "Acme", secret));
+        // Not awaited: the task ends when the dialog closes.
+        await dialogs.InvokeAsync(() => { result = RequestDialog.ShowAsync(service, Owner, "Acme", secret); });
         dialogs.WaitForElement("[data-testid=request-dialog]");
         return (dialogs, result);
     }
