@@ -39,12 +39,25 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
         });
         (await api.DeleteAsync($"/v1/teams/{team.TeamId}/secrets/{trashed["id"]}")).EnsureSuccessStatusCode();
         var invitation = await PostAsync(api, $"/v1/teams/{team.TeamId}/invitations", new Dictionary<string, object> { ["email"] = "sam@example.com", ["role"] = "operator" });
+        var request = await PostAsync(api, $"/v1/teams/{team.TeamId}/credential-requests", new Dictionary<string, object>
+        {
+            ["name"] = "Customer exports", ["secret_type"] = "gcs", ["auth_method"] = "gcs_service_account", ["note"] = "The key of the export bucket, please",
+            ["max_views"] = 100,
+        });
+        var revoked = await PostAsync(api, $"/v1/teams/{team.TeamId}/credential-requests", new Dictionary<string, object>
+        {
+            ["name"] = "Old exports", ["secret_type"] = "s3", ["auth_method"] = "s3_access_key",
+        });
+        (await api.DeleteAsync($"/v1/teams/{team.TeamId}/credential-requests/{revoked["id"]}")).EnsureSuccessStatusCode();
         // Signed-out pages first, then the signed-in ones.
         var pages = MainPages.All.Where(p => !p.SignedIn)
             .Append(new MainPages.MainPage("invitation", new Uri(invitation["url"]!.ToString()!).PathAndQuery, false))
+            .Append(new MainPages.MainPage("request-recipient", new Uri(request["url"]!.ToString()!).PathAndQuery, false))
+            .Append(new MainPages.MainPage("request-closed", new Uri(revoked["url"]!.ToString()!).PathAndQuery, false))
             .Concat(MainPages.All.Where(p => p.SignedIn))
             .Append(new MainPages.MainPage("vault-connection-detail", $"/vault-connections/{connection["id"]}", true))
             .Append(new MainPages.MainPage("secret-edit", $"/secrets/{secret["id"]}/edit", true))
+            .Append(new MainPages.MainPage("credential-requests", "/credential-requests", true))
             .ToList();
 
         var found = new List<string>();

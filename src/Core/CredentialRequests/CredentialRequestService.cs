@@ -249,6 +249,32 @@ public sealed class CredentialRequestService(PortalDbContext db, AuditTrail audi
         audit.Add(External(request, visitor), AuditActions.CredentialRequestViewed, AuditTarget.CredentialRequest(request.Id, request.Name),
             details: new { views = request.Views, max_views = request.MaxViews });
         await db.SaveChangesAsync(ct);
+        return await DescribeAsync(request, ct);
+    }
+
+    /// <summary>
+    /// What <see cref="OpenAsync"/> shows, without counting a view: for the page that answers a submit it refused
+    /// (a field to correct), so that a typo does not use up a link's views. Closed and unknown links answer as there.
+    /// </summary>
+    public async Task<Result<CredentialRequestOpened>> ReshowAsync(string? token, LinkVisitor visitor, CancellationToken ct = default)
+    {
+        if (await FindAsync(token, ct) is not { } request)
+        {
+            return new NotFoundProblem("credential request");
+        }
+        if (await SignInProblemAsync(request, visitor, ct) is { } signIn)
+        {
+            return signIn;
+        }
+        if (request.StatusAt(Clock.UtcNow(time)) is var status and not CredentialRequestStatus.Pending)
+        {
+            return new RequestClosedProblem(status);
+        }
+        return await DescribeAsync(request, ct);
+    }
+
+    private async Task<CredentialRequestOpened> DescribeAsync(CredentialRequest request, CancellationToken ct)
+    {
         var teamName = await db.Teams.Where(t => t.Id == request.TeamId).Select(t => t.Name).SingleAsync(ct);
         var requestedBy = await db.Users.Where(u => u.Id == request.CreatedBy).Select(u => u.Email).SingleOrDefaultAsync(ct) ?? "";
         var fields = SecretCatalog.FindAuthMethod(request.SecretType, request.AuthMethod)?.FieldNames.ToList() ?? [];

@@ -21,3 +21,39 @@ window.dataraven = {
         return reset;
     },
 };
+
+// The credential request page (static, no circuit): show/hide of a masked field, and a key file read into its
+// text area here in the browser (the file input has no name, so only the text area's value is posted).
+document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-dr-reveal]") : null;
+    const input = button ? document.getElementById(button.getAttribute("data-dr-reveal")) : null;
+    if (!input) {
+        return;
+    }
+    const show = button.getAttribute("aria-pressed") !== "true";
+    if (input instanceof HTMLInputElement) {
+        input.type = show ? "text" : "password";
+    } else {
+        input.classList.toggle("masked", !show);
+    }
+    const label = input.labels?.[0]?.textContent?.trim() ?? "";
+    button.setAttribute("aria-pressed", show ? "true" : "false");
+    button.setAttribute("aria-label", `${show ? "Hide" : "Show"} ${label}`);
+    button.textContent = show ? "Hide" : "Show";
+});
+document.addEventListener("change", async (event) => {
+    const picker = event.target;
+    if (!(picker instanceof HTMLInputElement) || !picker.dataset.drReadInto || !picker.files?.length) {
+        return;
+    }
+    const target = document.getElementById(picker.dataset.drReadInto);
+    const file = picker.files[0];
+    if (!target || file.size > (target.maxLength > 0 ? target.maxLength : 65536)) {
+        picker.setCustomValidity("That file is larger than a key file.");
+        picker.reportValidity();
+        return;
+    }
+    picker.setCustomValidity("");
+    target.value = await file.text();
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+});
