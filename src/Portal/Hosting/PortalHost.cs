@@ -55,6 +55,7 @@ public static class PortalHost
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Dataraven.Core.Notifications.Webhooks.WebhookDispatcher>());
         builder.Services.AddPortalHealthChecks();
         return builder;
     }
