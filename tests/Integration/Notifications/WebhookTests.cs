@@ -221,21 +221,18 @@ public abstract class WebhookTests(WebhookPortal fixture) : ApiTestBase(fixture)
         await (await Owner().PostJsonAsync(Url(Acme, $"/webhooks/{id}/test"), new { })).AssertStatusAsync(HttpStatusCode.Accepted);
         await (await Owner().PostJsonAsync(Url(Acme, $"/webhooks/{id}/test"), new { })).AssertStatusAsync(HttpStatusCode.Accepted);
         Assert.Equal(1, await PassAsync());
-        foreach (var wait in WebhooksOptions.Backoff)
+        for (var step = 0; step < WebhooksOptions.Backoff.Count; step++)
         {
-            fixture.Clock.Advance(wait - TimeSpan.FromMilliseconds(10));
+            fixture.Clock.Advance(WebhooksOptions.Backoff[step] - TimeSpan.FromMilliseconds(10));
             Assert.Equal(0, await PassAsync());
             fixture.Clock.Advance(TimeSpan.FromMilliseconds(10));
-            // The retry only: the second event waits behind the first (in order per webhook).
-            Assert.Equal(1, await PassAsync());
+            // The retry only: the second event waits behind the first (in order per webhook). After the 6th attempt
+            // the first is failed and the second goes in the same pass.
+            Assert.Equal(step == WebhooksOptions.Backoff.Count - 1 ? 2 : 1, await PassAsync());
         }
         var got = Receiver.At(path);
-        Assert.Equal(6, got.Count);
-        Assert.Single(got.Select(g => g.Id).Distinct());
-        // The first is failed now; the second goes next, in its own pass.
-        await DrainAsync();
-        got = Receiver.At(path);
         Assert.Equal(7, got.Count);
+        Assert.Single(got.Take(6).Select(g => g.Id).Distinct());
         Assert.NotEqual(got[0].Id, got[6].Id);
         var deliveries = await DeliveriesAsync(id);
         Assert.Equal(["delivered", "failed"], deliveries.Select(d => d!["status"]!.GetValue<string>()));
