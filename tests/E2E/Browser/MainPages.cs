@@ -15,6 +15,7 @@ public static class MainPages
         new("activity", "/activity", true),
         new("api-keys", "/api-keys", true),
         new("members", "/members", true),
+        new("notifications", "/notifications", true),
         new("plan", "/plan", true),
         new("new-team", "/teams/new", true),
         new("not-found", "/no-such-page", true),

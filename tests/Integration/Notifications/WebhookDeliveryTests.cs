@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Dataraven.Core.Notifications;
 using Dataraven.Core.Notifications.Webhooks;
 using Dataraven.Core.Persistence;
+using Dataraven.Tests.Fakes;
 using Dataraven.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

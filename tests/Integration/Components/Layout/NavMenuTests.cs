@@ -9,7 +9,7 @@ namespace Dataraven.Tests.Components.Layout;
 public sealed class NavMenuTests
 {
     private static readonly string[] Everyone = ["Overview", "Vault connections", "Secrets", "Activity", "Plan", "New team"];
-    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "API keys", "Members", "Plan", "New team"];
+    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "API keys", "Members", "Notifications", "Plan", "New team"];
 
     [Theory]
     [InlineData(TeamRole.Owner, true)]

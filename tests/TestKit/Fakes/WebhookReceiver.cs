@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Dataraven.Tests.Notifications;
+namespace Dataraven.Tests.Fakes;
 
 /// <summary>One request the receiver got, with whether its signature verified (by the receiver's own HMAC code).</summary>
 public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, string Path, bool SignatureValid, long ReceivedTicks);
