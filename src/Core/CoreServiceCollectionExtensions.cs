@@ -5,6 +5,7 @@ using Dataraven.Core.Common;
 using Dataraven.Core.CredentialStore;
 using Dataraven.Core.CredentialStore.Ssm;
 using Dataraven.Core.Invitations;
+using Dataraven.Core.Notifications;
 using Dataraven.Core.Persistence;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.VaultConnections;
@@ -61,6 +62,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddCredentialStore(configuration, contentRoot);
         services.AddScoped<Checks.Health.SecretHealthService>();
+        services.AddNotifications(configuration);
         return services;
     }
 

@@ -28,6 +28,9 @@ public static class AuditActions
     public const string CredentialRequestViewed = "credential_request.viewed";
     public const string CredentialRequestFulfilled = "credential_request.fulfilled";
 
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
+
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyDeleted = "api_key.deleted";
 

@@ -51,7 +51,7 @@ public sealed record LinkVisitor(string? Ip, Guid? UserId);
 /// credential by link; the holder submits it once, through <see cref="SecretService"/>'s own validation and write.
 /// </summary>
 public sealed class CredentialRequestService(PortalDbContext db, AuditTrail audit, TeamAccess access, TierLimits limits,
-    SecretService secrets, TimeProvider time)
+    SecretService secrets, TimeProvider time, Notifications.INotificationEvents notifications)
 {
     public const int NoteMaxLength = 2000;
     public const int DefaultExpiresInHours = 72;
@@ -310,6 +310,9 @@ public sealed class CredentialRequestService(PortalDbContext db, AuditTrail audi
                 request.SecretId = secretId;
                 audit.Add(actor, AuditActions.CredentialRequestFulfilled, AuditTarget.CredentialRequest(request.Id, request.Name),
                     details: new { secret_id = secretId, credential_fields = SecretCatalog.FindAuthMethod(request.SecretType, request.AuthMethod)?.FieldNames });
+                notifications.Raise(request.TeamId, Notifications.NotificationEventTypes.CredentialRequestFulfilled,
+                    new Notifications.NotificationTarget("credential_request", request.Id, request.Name), "fulfilled",
+                    message: $"The credential requested for {request.Name} was submitted.");
             });
         var written = request.ForExistingSecret
             ? await secrets.ReplaceCredentialsAsync(actor, request.SecretId!.Value, credentials, claim, ct)

@@ -35,6 +35,10 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<CredentialRequest> CredentialRequests => Set<CredentialRequest>();
+    public DbSet<Notifications.NotificationEvent> NotificationEvents => Set<Notifications.NotificationEvent>();
+    public DbSet<Notifications.NotificationMark> NotificationMarks => Set<Notifications.NotificationMark>();
+    public DbSet<Notifications.Webhooks.Webhook> Webhooks => Set<Notifications.Webhooks.Webhook>();
+    public DbSet<Notifications.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Notifications.Webhooks.WebhookDelivery>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -210,6 +214,45 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Property(m => m.LastError).HasMaxLength(500);
             // The sender's query: what is due, oldest first.
             e.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
+        });
+
+        // Notifications (webhooks): the outbox, once-only marks, webhooks and their deliveries.
+        builder.Entity<Notifications.NotificationEvent>(e =>
+        {
+            e.ToTable("notification_events");
+            e.HasKey(n => n.Id);
+            e.Property(n => n.Id).ValueGeneratedOnAdd();
+            e.Property(n => n.Type).HasMaxLength(64);
+            e.Property(n => n.TargetType).HasMaxLength(32);
+            e.HasIndex(n => new { n.TeamId, n.Id });
+            e.HasOne<Team>().WithMany().HasForeignKey(n => n.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Notifications.NotificationMark>(e =>
+        {
+            e.ToTable("notification_marks");
+            e.Property(m => m.Kind).HasMaxLength(64);
+            e.HasIndex(m => new { m.TeamId, m.TargetId, m.Kind, m.ExpiresAt }).IsUnique();
+            e.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Notifications.Webhooks.Webhook>(e =>
+        {
+            e.ToTable("webhooks");
+            e.Property(w => w.Url).HasMaxLength(2000);
+            e.Property(w => w.Description).HasMaxLength(2000);
+            e.Property(w => w.LeaseOwner).HasMaxLength(64);
+            e.PrimitiveCollection(w => w.Events);
+            e.HasIndex(w => w.TeamId);
+            e.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Notifications.Webhooks.WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.Property(d => d.Event).HasMaxLength(64);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(d => d.Error).HasMaxLength(500);
+            e.Ignore(d => d.MessageId);
+            e.HasIndex(d => new { d.WebhookId, d.Status, d.EventSequence });
+            e.HasOne<Notifications.Webhooks.Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -42,6 +42,10 @@ public static class TeamOperations
     public static readonly TeamOperation CreateCredentialRequest = new(RequestCredentials, "request credentials", AuditActions.CredentialRequestCreated);
     public static readonly TeamOperation ListCredentialRequests = new(RequestCredentials, "see credential requests");
     public static readonly TeamOperation RevokeCredentialRequest = new(RequestCredentials, "revoke credential requests", AuditActions.CredentialRequestRevoked);
+    public static readonly TeamOperation CreateWebhook = new(ManageWebhooks, "add webhooks", AuditActions.WebhookCreated);
+    public static readonly TeamOperation ListWebhooks = new(ManageWebhooks, "see webhooks");
+    public static readonly TeamOperation DeleteWebhook = new(ManageWebhooks, "delete webhooks", AuditActions.WebhookDeleted);
+    public static readonly TeamOperation TestWebhook = new(ManageWebhooks, "test webhooks");
     public static readonly TeamOperation ChangeMemberRole = new(ManageMembers, "manage members", AuditActions.MemberRoleChanged);
     public static readonly TeamOperation ResetMemberPassword = new(ManageMembers, "make password reset links", AuditActions.MemberPasswordResetLinkCreated);
     public static readonly TeamOperation RemoveMember = new(ManageMembers, "manage members", AuditActions.MemberRemoved);

@@ -20,6 +20,8 @@ public enum TeamPermission
     InviteMembers,
     /// <summary>Ask someone outside the team for a direct secret's credential by link; see and revoke those links.</summary>
     RequestCredentials,
+    /// <summary>Add, list, test and delete the team's webhooks, and see their deliveries.</summary>
+    ManageWebhooks,
     /// <summary>Change a member's role, remove a member.</summary>
     ManageMembers,
     ChangeTier,
@@ -38,9 +40,9 @@ public static class TeamPermissions
     private static readonly FrozenDictionary<TeamRole, FrozenSet<TeamPermission>> Table = new Dictionary<TeamRole, FrozenSet<TeamPermission>>
     {
         [TeamRole.Owner] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, RequestCredentials, ManageMembers, ChangeTier, PurgeTrash, ManageTeamSecurity),
+            InviteMembers, RequestCredentials, ManageWebhooks, ManageMembers, ChangeTier, PurgeTrash, ManageTeamSecurity),
         [TeamRole.Admin] = Set(ReadTeam, ManageVaultConnections, VerifyVaultConnections, ManageSecrets, CheckSecrets, ManageApiKeys,
-            InviteMembers, RequestCredentials),
+            InviteMembers, RequestCredentials, ManageWebhooks),
         [TeamRole.Operator] = Set(ReadTeam, VerifyVaultConnections, CheckSecrets),
         [TeamRole.Viewer] = Set(ReadTeam),
     }.ToFrozenDictionary();

@@ -32,6 +32,7 @@ public sealed class VaultConnectionService(
     AuditTrail audit,
     TeamAccess access,
     Trash.TrashStamps trash,
+    Notifications.INotificationEvents notifications,
     ILogger<VaultConnectionService> logger)
 {
     private static readonly TeamRecordKind<VaultConnection> Connection = new("vault connection", c => AuditTarget.VaultConnection(c.Id, c.Name));
@@ -225,6 +226,7 @@ public sealed class VaultConnectionService(
             return busy;
         }
         var now = Clock.UtcNow(time);
+        var wasFailing = connection.Status == VaultConnectionStatus.Failing;
         connection.Status = check.Ok ? VaultConnectionStatus.Verified : VaultConnectionStatus.Failing;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = check.Ok ? null : check.Message ?? DefaultMessage(check.Outcome);
@@ -233,6 +235,18 @@ public sealed class VaultConnectionService(
         audit.Add(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
             check.Ok ? AuditOutcome.Succeeded : AuditOutcome.Failed,
             new { status = connection.Status.ToWire(), code = ProblemOf(check)?.Code });
+        // Only a change of state is news: a connection that fails again, or works again, tells nobody.
+        if (check.Ok == wasFailing)
+        {
+            var target = new Notifications.NotificationTarget("vault_connection", id, connection.Name);
+            var errorClass = check.Ok ? null : check.Outcome.ToString().ToLowerInvariant();
+            notifications.Raise(actor.TeamId,
+                check.Ok ? Notifications.NotificationEventTypes.VaultConnectionRecovered : Notifications.NotificationEventTypes.VaultConnectionFailing,
+                target, connection.Status.ToWire(), errorClass,
+                message: check.Ok
+                    ? $"The vault connection {connection.Name} works again."
+                    : $"The vault connection {connection.Name} is failing ({errorClass}).");
+        }
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;

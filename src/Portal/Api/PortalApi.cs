@@ -18,6 +18,7 @@ public static class PortalApi
         team.MapTeamEndpoints();
         team.MapInvitationEndpoints();
         team.MapCredentialRequestEndpoints();
+        team.MapWebhookEndpoints();
         team.MapVaultConnectionEndpoints();
         team.MapSecretEndpoints();
         team.MapTrashEndpoints();

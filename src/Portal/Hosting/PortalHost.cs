@@ -57,6 +57,7 @@ public static class PortalHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckScheduler>());
         builder.Services.AddSingleton<Dataraven.Core.Trash.TrashPurger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dataraven.Core.Trash.TrashPurger>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Dataraven.Core.Notifications.Webhooks.WebhookDispatcher>());
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddSingleton<Email.OutboxSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxSender>());

@@ -17,6 +17,7 @@ public static class MainPages
         new("trash", "/trash", true),
         new("api-keys", "/api-keys", true),
         new("members", "/members", true),
+        new("notifications", "/notifications", true),
         new("plan", "/plan", true),
         new("new-team", "/teams/new", true),
         new("not-found", "/no-such-page", true),

@@ -22,6 +22,8 @@ public static class DocumentedRoles
         [CheckSecrets] = [Owner, Admin, Operator],
         [InviteMembers] = [Owner, Admin],
         [RequestCredentials] = [Owner, Admin],
+        // "Notifications": webhooks are managed by Owners and Admins.
+        [ManageWebhooks] = [Owner, Admin],
         // Changing roles and removing members is Owner-only for every member today, Owners included.
         [ManageMembers] = [Owner],
         [ChangeTier] = [Owner],
@@ -41,6 +43,7 @@ public static class DocumentedRoles
         [CheckSecrets] = "the Operator role or higher",
         [InviteMembers] = "the Admin role or higher",
         [RequestCredentials] = "the Admin role or higher",
+        [ManageWebhooks] = "the Admin role or higher",
         [ManageMembers] = "the Owner role",
         [ChangeTier] = "the Owner role",
         [PurgeTrash] = "the Owner role",

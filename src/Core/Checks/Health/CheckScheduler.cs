@@ -78,6 +78,7 @@ public sealed class CheckScheduler(
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct },
             async (i, token) => outcomes[i] = await RunAsync(jobs[i], token));
+        await ExpiryNoticesAsync(ct);
 
         var pass = new CheckPass(
             jobs.Where((j, i) => j.Item.IsConnection && outcomes[i] is Outcome.Ok or Outcome.Failing).Count(),
@@ -148,6 +149,20 @@ public sealed class CheckScheduler(
                 : (sp, token) => CheckAsync(sp, item.TeamId, item.Id, token)));
         }
         return jobs;
+    }
+
+    /// <summary>The pass's expiry notices (30/7/1 days, expired), after its checks found the current expiry dates.</summary>
+    private async Task ExpiryNoticesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Notifications.ExpiryNotices>().RunAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(e, "The expiry notices of a scheduled pass failed; the next pass tries again");
+        }
     }
 
     private async Task<Outcome> RunAsync(Job job, CancellationToken ct)

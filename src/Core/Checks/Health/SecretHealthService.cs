@@ -17,6 +17,7 @@ public sealed class SecretHealthService(
     ISecretChecker checker,
     AuditTrail audit,
     TimeProvider time,
+    Notifications.INotificationEvents notifications,
     ILogger<SecretHealthService> logger)
 {
     /// <param name="target">The body's target, remembered for later checks; null reuses the remembered one.</param>
@@ -44,7 +45,9 @@ public sealed class SecretHealthService(
         var check = await checker.CheckAsync(secret, secret.Health.Target(), ct);
         // Milliseconds, as every time the portal keeps, so the answer and a later GET agree.
         check = check with { CheckedAt = new DateTime(check.CheckedAt.Ticks - check.CheckedAt.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc) };
+        var previous = secret.Health.Status;
         secret.Health.Record(check);
+        RaiseChange(actor.TeamId, secret, previous, check);
         audit.Add(actor, AuditActions.SecretChecked, AuditTarget.Secret(secret.Id, secret.Name),
             HealthView.IsFailure(check.Status) ? AuditOutcome.Failed : AuditOutcome.Succeeded, AuditDetails(check));
         if (await db.SaveChangesOrConflictAsync(WriteConflicts.ForNamedRecord("secret", secret.Name, "vault connection"), ct) is { } lostRace)
@@ -54,6 +57,26 @@ public sealed class SecretHealthService(
         logger.LogInformation("Secret {SecretId} in team {TeamId} checked by {ActorType}: {Status}",
             secret.Id, actor.TeamId, actor.ActorType, check.Status.ToWire());
         return check;
+    }
+
+    /// <summary>
+    /// A check that ends not ok after an ok (or as the first check) is <c>secret.check_failed</c>; an ok after a failure
+    /// is <c>secret.recovered</c>. The same state again tells nobody. Statuses only, never a value or a provider's text.
+    /// </summary>
+    private void RaiseChange(Guid teamId, Secret secret, CheckStatus previous, SecretCheck check)
+    {
+        var failed = HealthView.IsFailure(check.Status);
+        var wasFailing = HealthView.IsFailure(previous);
+        if (failed == wasFailing || (!failed && previous == CheckStatus.Unchecked))
+        {
+            return;
+        }
+        var target = new Notifications.NotificationTarget("secret", secret.Id, secret.Name);
+        var errorClass = (check.ErrorClass ?? (failed ? check.Status : null))?.ToWire();
+        notifications.Raise(teamId,
+            failed ? Notifications.NotificationEventTypes.SecretCheckFailed : Notifications.NotificationEventTypes.SecretRecovered,
+            target, check.Status.ToWire(), failed ? errorClass : null, check.ExpiresAt,
+            failed ? $"The check of secret {secret.Name} failed: {check.Status.ToWire()}." : $"The secret {secret.Name} checks ok again.");
     }
 
     /// <summary>The editor's "Check" before saving: nothing is stored or recorded, the values stay in memory.</summary>

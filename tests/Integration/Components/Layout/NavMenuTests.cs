@@ -9,7 +9,7 @@ namespace Dataraven.Tests.Components.Layout;
 public sealed class NavMenuTests
 {
     private static readonly string[] Everyone = ["Overview", "Vault connections", "Secrets", "Activity", "Trash", "Plan", "Sign-in and security", "New team"];
-    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "Credential requests", "Trash", "API keys", "Members", "Plan", "Sign-in and security", "New team"];
+    private static readonly string[] WithAdmin = ["Overview", "Vault connections", "Secrets", "Activity", "Credential requests", "Trash", "API keys", "Members", "Notifications", "Plan", "Sign-in and security", "New team"];
 
     [Theory]
     [InlineData(TeamRole.Owner, true)]

@@ -23,6 +23,7 @@ public static class ActivityText
         ["team"] = "Team",
         ["invitation"] = "Invitation",
         ["credential_request"] = "Credential request",
+        ["webhook"] = "Webhook",
     };
 
     /// <summary>"secret.created" reads "Secret created"; "member.role_changed" reads "Member role changed".</summary>
@@ -60,6 +61,7 @@ public static class ActivityText
         ("vault_connection", { } id) => $"/vault-connections/{id}",
         ("member", _) => "/members",
         ("api_key", _) => "/api-keys",
+        ("webhook", _) => "/notifications",
         _ => null,
     };
 
