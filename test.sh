@@ -98,24 +98,59 @@ fi
 passed=0
 failed=0
 status=0
-for project in Unit Integration E2E; do
-    echo "==> Testing tests/$project"
-    trx="$results/$project.trx"
-    if ! dotnet test "tests/$project" --no-build --nologo \
-            --results-directory "$results" --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=minimal"; then
-        status=1
-    fi
-    counters="$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null || true)"
+
+# One test project; its console output goes to $results/<project>.log.
+run_project() {
+    local project="$1"
+    dotnet test "tests/$project" --no-build --nologo \
+        --results-directory "$results" --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=minimal" \
+        >"$results/$project.log" 2>&1
+}
+
+# Adds a project's counts from its .trx; says so when it has none.
+count_project() {
+    local project="$1" counters p f
+    counters="$(grep -o '<Counters [^>]*>' "$results/$project.trx" 2>/dev/null || true)"
     if [[ -z "$counters" ]]; then
         echo "tests/$project produced no results (the test host crashed?)." >&2
         status=1
-        continue
+        return
     fi
     p="$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")"
     f="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
     passed=$((passed + p))
     failed=$((failed + f))
-done
+}
+
+# The unit tests first (seconds). Then the integration and browser tests side by side: the browser tests spend most
+# of their time waiting for pages, which leaves a core for the integration tests. DR_TEST_SERIAL=1 runs them one after
+# the other.
+echo "==> Testing tests/Unit"
+run_project Unit || status=1
+cat "$results/Unit.log"
+count_project Unit
+if [[ "${DR_TEST_SERIAL:-}" == 1 ]]; then
+    for project in Integration E2E; do
+        echo "==> Testing tests/$project"
+        run_project "$project" || status=1
+        cat "$results/$project.log"
+        count_project "$project"
+    done
+else
+    echo "==> Testing tests/Integration and tests/E2E side by side"
+    pids=()
+    for project in Integration E2E; do
+        run_project "$project" &
+        pids+=("$!")
+    done
+    for i in 0 1; do
+        project=$([[ $i == 0 ]] && echo Integration || echo E2E)
+        wait "${pids[$i]}" || status=1
+        echo "==> tests/$project (done after $((SECONDS - started))s)"
+        cat "$results/$project.log"
+        count_project "$project"
+    done
+fi
 
 if ((failed > 0)); then
     status=1

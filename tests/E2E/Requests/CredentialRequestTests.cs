@@ -33,8 +33,15 @@ public sealed class CredentialRequestTests(BrowserFixture browser) : BrowserTest
         await dialog.CreateAsync();
         await Expect(dialog.Warning).ToContainTextAsync("shown only once");
         await dialog.CopyAsync();
-        var link = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
-        Assert.Equal(await dialog.Link.InputValueAsync(), link);
+        // The copy runs through the circuit and JS interop: the clipboard fills a moment after the click.
+        var shown = await dialog.Link.InputValueAsync();
+        var link = "";
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); link != shown && clock.Elapsed < TimeSpan.FromSeconds(15);)
+        {
+            await Task.Delay(100);
+            link = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        }
+        Assert.Equal(shown, link);
         Assert.Contains("/requests/", link);
         await dialog.DoneAsync();
         await Expect(dialog.Dialog).ToHaveCountAsync(0);

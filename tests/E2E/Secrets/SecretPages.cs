@@ -141,7 +141,7 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     public async Task<SecretListPage> SaveAsync()
     {
         await SubmitAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/secrets");
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/secrets", InAppNavigation);
         var list = new SecretListPage(Page);
         await Assertions.Expect(list.Grid).ToBeVisibleAsync();
         return list;

@@ -49,7 +49,7 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
     public async Task<VaultConnectionWizardPage> StartWizardAsync()
     {
         await ClickConnectAsync();
-        await Page.WaitForURLAsync("**" + VaultConnectionWizardPage.Path);
+        await Page.WaitForURLAsync("**" + VaultConnectionWizardPage.Path, InAppNavigation);
         var wizard = new VaultConnectionWizardPage(Page);
         await wizard.WaitForInteractiveAsync();
         return wizard;
@@ -155,7 +155,7 @@ public sealed class VaultConnectionWizardPage(IPage page) : PortalPage(page)
     public async Task<VaultConnectionsPage> SaveAsync(bool verify = true)
     {
         await Page.Locator(verify ? Selectors.Save : Selectors.SaveUnverified).ClickAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/vault-connections");
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/vault-connections", InAppNavigation);
         return new VaultConnectionsPage(Page);
     }
 

@@ -71,6 +71,7 @@ public sealed class TeamPermissionsTests
         [nameof(TeamOperations.RotateVaultConnection)] = ("rotate vault connection credentials (Owners and Admins only)", AuditActions.VaultConnectionRotated),
         [nameof(TeamOperations.DeleteVaultConnection)] = ("delete vault connections (Owners and Admins only)", AuditActions.VaultConnectionDeleted),
         [nameof(TeamOperations.VerifyVaultConnection)] = ("verify vault connections (Operators and above)", AuditActions.VaultConnectionVerified),
+        [nameof(TeamOperations.BrowseVaultConnection)] = ("browse vault connections (Owners and Admins only)", null),
         [nameof(TeamOperations.CreateSecret)] = ("create secrets (Owners and Admins only)", AuditActions.SecretCreated),
         [nameof(TeamOperations.UpdateSecret)] = ("edit secrets (Owners and Admins only)", AuditActions.SecretUpdated),
         [nameof(TeamOperations.DeleteSecret)] = ("delete secrets (Owners and Admins only)", AuditActions.SecretDeleted),
