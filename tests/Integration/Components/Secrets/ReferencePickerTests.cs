@@ -55,7 +55,7 @@ public sealed class ReferencePickerTests(VaultBrowsePortal fixture) : IClassFixt
         Assert.NotEmpty(cut.FindAll("[data-testid='picker-entry-Shared']"));
         Click(cut, "DevOps", "AWS-Prod");
         Search(cut).Input("aws");
-        Assert.Empty(cut.FindAll("[data-testid='picker-entry-Backblaze']"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='picker-entry-Backblaze']")), TimeSpan.FromSeconds(15));
         Click(cut, "AWS-Prod", "secret_access_key");
         Assert.Equal("DevOps/AWS-Prod", cut.Find("[data-testid='picker-path']").TextContent);
         Assert.DoesNotContain(VaultBrowsePortal.Canary, cut.Markup);
@@ -106,7 +106,8 @@ public sealed class ReferencePickerTests(VaultBrowsePortal fixture) : IClassFixt
         var cut = Render(ctx, team, connection, VaultType.Doppler, method: S3, applied: a => applied = a);
 
         Search(cut).Input("AWS_");
-        Assert.Empty(cut.FindAll("[data-testid='picker-entry-OLD_AWS_ACCESS_KEY_ID']"));
+        // MudTextField hands the typed value on asynchronously: the list narrows on a later render.
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='picker-entry-OLD_AWS_ACCESS_KEY_ID']")), TimeSpan.FromSeconds(15));
         cut.Find("[data-testid='fill-suggest']").Click();
         cut.Find("[data-testid='fill-apply']").Click();
         Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"], applied!.Select(s => s.Reference));
