@@ -57,7 +57,7 @@ public sealed class SecretService(
 
     /// <summary>
     /// The create after the permission check. A credential request's fulfilment passes <paramref name="claim"/>: its guard
-    /// runs before the name check (under the write lock too), and a lost race on the request's row answers its problem.
+    /// outranks the name check (under the write lock too), and a lost race on the request's row answers its problem.
     /// </summary>
     internal async Task<Result<SecretDetails>> CreatePermittedAsync(TeamActor actor, CreateSecretRequest request, SecretWriteClaim? claim,
         CancellationToken ct)
@@ -109,11 +109,19 @@ public sealed class SecretService(
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
             connection is null ? CredentialsOf(authMethod, request.Credentials!) : null,
-            async c => claim is not null && await claim.Guard(c) is { } closed ? closed
-                : await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name)
-                // Under the write lock a connection delete takes too: a connection moved to the trash meanwhile is gone.
-                : connection is not null && !await db.VaultConnections.AnyAsync(v => v.Id == connection.Id, c) ? new NotFoundProblem("vault connection")
-                : null,
+            async c =>
+            {
+                // The name is read before the claim's guard, which still takes precedence: the winner of a fulfilment race
+                // commits its secret and the request's close together, so once the name read sees that secret the guard's
+                // later read sees the close (the precheck runs outside the lock, one snapshot per statement) and a loser
+                // answers 410, never 409.
+                var nameTaken = await db.Secrets.NameTakenAsync(actor.TeamId, name, null, c);
+                return claim is not null && await claim.Guard(c) is { } closed ? closed
+                    : nameTaken ? new NameConflictProblem(name)
+                    // Under the write lock a connection delete takes too: a connection moved to the trash meanwhile is gone.
+                    : connection is not null && !await db.VaultConnections.AnyAsync(v => v.Id == connection.Id, c) ? new NotFoundProblem("vault connection")
+                    : null;
+            },
             claim is null ? Conflicts(secret) : Conflicts(secret) with { Missing = claim.LostRace }, ct);
         if (problem is not null)
         {

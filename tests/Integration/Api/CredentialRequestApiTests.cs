@@ -332,10 +332,7 @@ public abstract class CredentialRequestApiTests(ApiPortalFixture fixture) : ApiT
         var (_, token) = await RequestAsync(NewSecretBody("Raced"));
         var tally = new RaceTally();
         var outcomes = await tally.RaceAsync(4, _ => SubmitAsync(token));
-        // One winner; the losers are refused. On PostgreSQL under load a loser has twice been answered 409 name_conflict
-        // (its insert met the winner's name) instead of 410: still no second secret, but the wrong code (open, see the note).
-        Assert.True(outcomes.Count(o => o.Status == 201) == 1 &&
-                    outcomes.Count(o => o is { Status: 410, Detail: "request_closed" } or { Status: 409, Detail: "name_conflict" }) == 3,
+        Assert.True(outcomes.Count(o => o.Status == 201) == 1 && outcomes.Count(o => o is { Status: 410, Detail: "request_closed" }) == 3,
             string.Join(", ", outcomes));
         Assert.Equal(1, await WithDbAsync(db => db.Secrets.CountAsync(s => s.TeamId == Acme.TeamId && s.Name == "Raced")));
         var secretId = await WithDbAsync(db => db.Secrets.Where(s => s.TeamId == Acme.TeamId).Select(s => s.Id).SingleAsync());
