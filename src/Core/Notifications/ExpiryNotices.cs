@@ -42,12 +42,19 @@ public sealed class ExpiryNotices(PortalDbContext db, INotificationEvents events
             .Where(s => s.Health.ExpiresAt != null && s.Health.ExpiresAt <= horizon)
             .Select(s => new { s.Id, s.TeamId, s.Name, s.Health.ExpiresAt, s.Health.Status })
             .ToListAsync(ct);
+        // The notices already given to these secrets, in one read rather than one per secret (expired ones stay in the list).
+        var ids = secrets.Select(s => s.Id).ToList();
+        var given = (await db.NotificationMarks.AsNoTracking()
+                .Where(m => ids.Contains(m.TargetId))
+                .Select(m => new { m.TeamId, m.TargetId, m.Kind, m.ExpiresAt })
+                .ToListAsync(ct))
+            .Select(m => (m.TeamId, m.TargetId, m.Kind, m.ExpiresAt))
+            .ToHashSet();
         var raised = 0;
         foreach (var s in secrets)
         {
             var expiresAt = s.ExpiresAt!.Value;
-            if (KindAt(expiresAt, now) is not { } kind
-                || await db.NotificationMarks.AnyAsync(m => m.TeamId == s.TeamId && m.TargetId == s.Id && m.Kind == kind && m.ExpiresAt == expiresAt, ct))
+            if (KindAt(expiresAt, now) is not { } kind || given.Contains((s.TeamId, s.Id, kind, expiresAt)))
             {
                 continue;
             }

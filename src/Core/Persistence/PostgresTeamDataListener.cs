@@ -77,12 +77,12 @@ public sealed class PostgresTeamDataListener(string connectionString, TeamDataSi
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            signals.Dropped();
             logger.LogWarning("The team data channel dropped ({Error}); lists read the version per request until it is back", e.GetType().Name);
             throw;
         }
         finally
         {
+            // However the connection ends (an error, a stop): stamps taken while it was open are stale from now on.
             signals.Dropped();
         }
     }
