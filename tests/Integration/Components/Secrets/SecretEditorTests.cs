@@ -2,7 +2,9 @@ using Bunit;
 using Dataraven.Core.Secrets;
 using Dataraven.Core.Teams;
 using Dataraven.Core.VaultConnections;
+using Dataraven.Portal.Components.Layout;
 using Dataraven.Portal.Components.Pages.Secrets;
+using Microsoft.AspNetCore.Components;
 using Dataraven.Tests.Api;
 using Dataraven.Tests.Infrastructure;
 using MudBlazor;
@@ -98,6 +100,31 @@ public sealed class SecretEditorTests(LocalApiPortal fixture) : IClassFixture<Lo
         Assert.Single(cut.FindAll("[data-testid^='credential-'] input, [data-testid^='credential-'] textarea"));
         Assert.Empty(cut.FindAll("#cred-secret_access_key"));
         Assert.Equal(sas, cut.Find("#cred-sas_url").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task FillFromVault_StaysOpen_WhenTheLayoutRendersAgain()
+    {
+        // The layout renders for its own state too: the drawer closes at a breakpoint when the viewport is resized.
+        var team = await Portal.CreateTeamAsync("Acme", "pro");
+        var doppler = await PortalComponents.CreateConnectionAsync(Portal, team, "doppler", "Doppler prod");
+        await using var ctx = PortalComponents.NewContext(Portal);
+        ctx.Render<MudPopoverProvider>();
+        var context = PortalComponents.OwnerContext(team);
+        RenderFragment body = b => { b.OpenComponent<SecretEditor>(0); b.CloseComponent(); };
+        var host = ctx.Render<PortalCascade>(p => p.Add(c => c.Context, context).Add(c => c.Layout, null!).Add(c => c.ChildContent, body));
+        host.WaitForElement("[data-testid='secret-editor']");
+        var cut = host.FindComponent<SecretEditor>();
+        await ChooseAsync(cut, "Storage type", "s3");
+        cut.Find("[data-testid='source-vault']").Change(true);
+        await ChooseConnectionAsync(cut, doppler);
+        cut.Find("[data-testid='fill-from-vault']").Click();
+        cut.WaitForElement("[data-testid='fill-from-vault-panel']");
+
+        host.Render(p => p.Add(c => c.Context, context).Add(c => c.Layout, null!).Add(c => c.ChildContent, body));
+
+        Assert.NotEmpty(cut.FindAll("[data-testid='fill-from-vault-panel']"));
+        Assert.Equal("true", cut.Find("[data-testid='fill-from-vault']").GetAttribute("aria-expanded"));
     }
 
     private static IRenderedComponent<SecretEditor> RenderEditor(BunitContext ctx, TeamFixture team)
