@@ -183,7 +183,7 @@ public sealed partial class TwoFactorTests(TwoFactorPortal fixture) : IClassFixt
         var key = await StartEnrolmentAsync(browser);
 
         var wrong = await SignedInClient.PostFormAsync(browser, Enrolment, "authenticator-verify",
-            new() { ["VerifyForm.Code"] = Totp.StaleCode(key) }, await TokenAsync(browser, Enrolment));
+            new() { ["Form.Code"] = Totp.StaleCode(key) }, await TokenAsync(browser, Enrolment));
         var page = await wrong.Content.ReadAsStringAsync();
 
         Assert.Contains("That code did not work", page);
@@ -200,7 +200,7 @@ public sealed partial class TwoFactorTests(TwoFactorPortal fixture) : IClassFixt
         var key = await StartEnrolmentAsync(browser);
         Assert.NotEmpty(key);
         var verified = await SignedInClient.PostFormAsync(browser, Enrolment, "authenticator-verify",
-            new() { ["VerifyForm.Code"] = Totp.Code(key) }, await TokenAsync(browser, Enrolment));
+            new() { ["Form.Code"] = Totp.Code(key) }, await TokenAsync(browser, Enrolment));
         var page = await verified.Content.ReadAsStringAsync();
         var list = RecoveryCodeList().Match(page);
         Assert.True(list.Success, "the recovery codes are shown: " + (int)verified.StatusCode + page[Math.Max(0, page.IndexOf("<h1", StringComparison.Ordinal))..]);
