@@ -7,6 +7,7 @@ using Dataraven.Core.Persistence;
 using Dataraven.Core.Teams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -39,6 +40,9 @@ public sealed record TeamFixture(Guid TeamId, Guid OwnerId, string OwnerEmail, s
 public sealed class TestPortal : IAsyncDisposable
 {
     public const string Password = "correct horse battery";
+
+    /// <summary>PBKDF2 rounds for the test portals' password hashes (Identity's default is 100,000).</summary>
+    public const int TestPasswordRounds = 1_000;
 
     private readonly PortalFactory _factory;
 
@@ -145,6 +149,10 @@ public sealed class TestPortal : IAsyncDisposable
                     logging.SetMinimumLevel(LogLevel.Trace);
                 }
             });
+            // Identity's default of 100,000 PBKDF2 rounds costs ~50 ms of CPU per password hashed or checked, and the
+            // suites create and sign in thousands of users on 2 cores. The hash format carries its round count, so the
+            // sign-in paths run unchanged; only the cost per password is lower.
+            builder.ConfigureTestServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordRounds));
             if (options.Services is { } services)
             {
                 builder.ConfigureTestServices(services);
