@@ -162,7 +162,9 @@ public sealed class SecretChecker(
         try
         {
             var mapped = fieldNames.Select(name => (Field: name, Reference: mappings.FirstOrDefault(m => m.FieldName == name)?.Reference)).ToList();
-            var toRead = mapped.Where(m => !string.IsNullOrWhiteSpace(m.Reference)).ToList();
+            // A reference outside the connection's vault (its scope changed since the mapping was saved) is not read at all.
+            var toRead = mapped.Where(m => !string.IsNullOrWhiteSpace(m.Reference)
+                && ReferenceSyntax.OutOfScope(connection.VaultType, connection.Vault, m.Reference) is null).ToList();
             IReadOnlyList<ReferenceRead> reads;
             if (toRead.Count == 0)
             {
@@ -184,6 +186,11 @@ public sealed class SecretChecker(
             var fields = new List<FieldCheck>(fieldNames.Count);
             foreach (var (field, reference) in mapped)
             {
+                if (!string.IsNullOrWhiteSpace(reference) && ReferenceSyntax.OutOfScope(connection.VaultType, connection.Vault, reference) is { } outOfScope)
+                {
+                    fields.Add(new FieldCheck(field, CheckStatus.Misconfigured, Message: outOfScope));
+                    continue;
+                }
                 var index = toRead.FindIndex(m => m.Field == field);
                 if (index < 0)
                 {

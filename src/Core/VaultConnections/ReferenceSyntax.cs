@@ -27,6 +27,15 @@ public static class ReferenceSyntax
         scope is null || VaultProviderCatalog.Get(vaultType).References.ScopeOf is not { } scopeOf
         || string.Equals(scopeOf(reference), scope, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Why <paramref name="reference"/> cannot be read through a connection scoped to <paramref name="scope"/> (e.g. after
+    /// the connection's vault changed); null when it can.
+    /// </summary>
+    public static string? OutOfScope(VaultType vaultType, string? scope, string reference) =>
+        InScope(vaultType, scope, reference) || VaultProviderCatalog.Get(vaultType).References.ScopeOf is not { } scopeOf
+            ? null
+            : $"References vault '{scopeOf(reference)}', the connection now reads '{scope}': pick a reference in '{scope}'.";
+
     /// <summary>The rule in one sentence, for help text and error messages.</summary>
     public static string Describe(VaultType vaultType) => VaultProviderCatalog.Get(vaultType).References.Description;
 }

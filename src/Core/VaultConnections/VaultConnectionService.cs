@@ -195,10 +195,12 @@ public sealed class VaultConnectionService(
             connection.FailureClass = null;
         }
         connection.UpdatedAt = Clock.UtcNow(time);
+        var outOfScope = newVault is null ? [] : await OutOfScopeSecrets.FlagAsync(db, connection, connection.UpdatedAt, ct);
         audit.Add(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), details: new
         {
             fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description),
                 (F.Vault, before.Vault != connection.Vault)),
+            secrets_out_of_scope = outOfScope.Count == 0 ? null : outOfScope,
         });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {

@@ -25,6 +25,11 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
 
     private const int BatchSize = 20;
 
+    /// <summary>How long a claimed message is this instance's: longer than one SMTP exchange may take (<see cref="SmtpTimeout"/>).</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan SmtpTimeout = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.Enabled)
@@ -73,6 +78,12 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
         var sent = 0;
         foreach (var message in due)
         {
+            if (!await ClaimAsync(db, message.Id, ct))
+            {
+                // Another instance took it since the query: it sends it, not this one.
+                db.Entry(message).State = EntityState.Detached;
+                continue;
+            }
             try
             {
                 await SendAsync(message, ct);
@@ -103,6 +114,21 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
         return sent;
     }
 
+    /// <summary>
+    /// Takes the message for this instance, as the webhook dispatcher takes a webhook's lease: one conditional update that
+    /// only one instance can win (PostgreSQL re-reads the row after a concurrent update; SQLite serialises writes). The
+    /// claim moves <see cref="OutboxEmail.NextAttemptAt"/> past <see cref="ClaimFor"/>, so the row is no longer due for anyone
+    /// else; a crash before the outcome is saved makes it due again once the claim has passed (sent at least once).
+    /// </summary>
+    private async Task<bool> ClaimAsync(PortalDbContext db, Guid id, CancellationToken ct)
+    {
+        var now = Clock.UtcNow(time);
+        var until = now + ClaimFor;
+        return await db.Set<OutboxEmail>()
+            .Where(m => m.Id == id && m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, until), ct) == 1;
+    }
+
     private async Task SendAsync(OutboxEmail message, CancellationToken ct)
     {
         var mime = new MimeMessage();
@@ -111,7 +137,7 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, EmailSettings sett
         mime.Subject = message.Subject;
         mime.Body = new TextPart("plain") { Text = message.Body };
         using var client = new SmtpClient();
-        client.Timeout = (int)TimeSpan.FromSeconds(30).TotalMilliseconds;
+        client.Timeout = (int)SmtpTimeout.TotalMilliseconds;
         var security = !settings.UseTls ? SecureSocketOptions.None : settings.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
         await client.ConnectAsync(settings.Host!, settings.Port, security, ct);
         if (!string.IsNullOrEmpty(settings.Username))

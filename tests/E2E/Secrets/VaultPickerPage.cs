@@ -17,6 +17,9 @@ public sealed class VaultPickerPage(IPage page)
 
     public ILocator Apply => Page.GetByTestId(Selectors.Apply);
 
+    /// <summary>The search box (a name prefix in fill mode for Doppler and Infisical).</summary>
+    public ILocator Search => Panel.GetByTestId(Selectors.Search);
+
     /// <summary>Opens an entry (a vault or item) and waits for the next level to show <paramref name="next"/>.</summary>
     public async Task OpenAsync(string name, string next)
     {
@@ -32,5 +35,6 @@ public sealed class VaultPickerPage(IPage page)
         internal const string SuggestionPrefix = "suggestion-";
         internal const string Suggest = "fill-suggest";
         internal const string Apply = "fill-apply";
+        internal const string Search = "picker-search";
     }
 }

@@ -136,4 +136,24 @@ public class ReferenceSyntaxTests
         Assert.DoesNotContain('\n', text);
         Assert.Contains(type.DisplayName(), text);
     }
+
+    [Theory]
+    [InlineData(null, "op://DevOps/AWS/key")]
+    [InlineData("DevOps", "op://DevOps/AWS/key")]
+    [InlineData("devops", "op://DevOps/AWS/Settings/key")]
+    public void OutOfScope_UnscopedOrSameVault_IsNull(string? scope, string reference) =>
+        Assert.Null(ReferenceSyntax.OutOfScope(VaultType.OnePassword, scope, reference));
+
+    [Fact]
+    public void OutOfScope_AnotherVault_NamesBoth()
+    {
+        var message = ReferenceSyntax.OutOfScope(VaultType.OnePassword, "Shared", "op://DevOps/AWS/key");
+        Assert.Equal("References vault 'DevOps', the connection now reads 'Shared': pick a reference in 'Shared'.", message);
+    }
+
+    [Theory]
+    [InlineData(VaultType.Doppler, "AWS_KEY")]
+    [InlineData(VaultType.Infisical, "AWS_KEY")]
+    public void OutOfScope_ProvidersWithoutVaults_IsNull(VaultType type, string reference) =>
+        Assert.Null(ReferenceSyntax.OutOfScope(type, "Shared", reference));
 }

@@ -99,40 +99,10 @@ public sealed class WebhookDispatcher(
         {
             return 0;
         }
-        var attempts = 0;
         try
         {
-            for (var step = 0; step < StepsPerWebhookAndPass; step++)
-            {
-                db.ChangeTracker.Clear();
-                var webhook = await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == webhookId, ct);
-                if (webhook is null)
-                {
-                    return attempts;
-                }
-                var delivery = await db.WebhookDeliveries
-                    .Where(d => d.WebhookId == webhookId && d.Status == WebhookDeliveryStatus.Pending)
-                    .OrderBy(d => d.EventSequence).FirstOrDefaultAsync(ct);
-                if (delivery is null)
-                {
-                    if (!await TakeNextEventsAsync(db, webhook, ct))
-                    {
-                        return attempts;
-                    }
-                    continue;
-                }
-                var now = Clock.UtcNow(time);
-                if (delivery.NextAttemptAt > now || !await RenewLeaseAsync(db, webhookId, ct))
-                {
-                    return attempts;
-                }
-                var attempt = await sender.SendAsync(webhook.Url, delivery, WebhookService.UnprotectSecret(protection, webhook), ct);
-                attempts++;
-                Record(delivery, attempt, Clock.UtcNow(time));
-                await db.SaveChangesAsync(ct);
-                logger.LogInformation("Webhook {WebhookId} delivery {DeliveryId} ({Event}) attempt {Attempt}: {Status}",
-                    webhookId, delivery.Id, delivery.Event, delivery.Attempt, delivery.Status.ToString().ToLowerInvariant());
-            }
+            var attempts = await DeliverAsync(db, webhookId, ct);
+            await PruneAsync(db, webhookId, ct);
             return attempts;
         }
         finally
@@ -140,6 +110,67 @@ public sealed class WebhookDispatcher(
             await db.Webhooks.Where(w => w.Id == webhookId && w.LeaseOwner == InstanceId)
                 .ExecuteUpdateAsync(u => u.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseUntil, (DateTime?)null),
                     CancellationToken.None);
+        }
+    }
+
+    /// <summary>Under the lease: the webhook's pending deliveries in order, and its next events turned into deliveries.</summary>
+    private async Task<int> DeliverAsync(PortalDbContext db, Guid webhookId, CancellationToken ct)
+    {
+        var attempts = 0;
+        for (var step = 0; step < StepsPerWebhookAndPass; step++)
+        {
+            db.ChangeTracker.Clear();
+            var webhook = await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == webhookId, ct);
+            if (webhook is null)
+            {
+                return attempts;
+            }
+            var delivery = await db.WebhookDeliveries
+                .Where(d => d.WebhookId == webhookId && d.Status == WebhookDeliveryStatus.Pending)
+                .OrderBy(d => d.EventSequence).FirstOrDefaultAsync(ct);
+            if (delivery is null)
+            {
+                if (!await TakeNextEventsAsync(db, webhook, ct))
+                {
+                    return attempts;
+                }
+                continue;
+            }
+            var now = Clock.UtcNow(time);
+            if (delivery.NextAttemptAt > now || !await RenewLeaseAsync(db, webhookId, ct))
+            {
+                return attempts;
+            }
+            var attempt = await sender.SendAsync(webhook.Url, delivery, WebhookService.UnprotectSecret(protection, webhook), ct);
+            attempts++;
+            Record(delivery, attempt, Clock.UtcNow(time));
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Webhook {WebhookId} delivery {DeliveryId} ({Event}) attempt {Attempt}: {Status}",
+                webhookId, delivery.Id, delivery.Event, delivery.Attempt, delivery.Status.ToString().ToLowerInvariant());
+        }
+        return attempts;
+    }
+
+    /// <summary>
+    /// Retention (<c>Webhooks:KeepDeliveries</c>): keeps the newest finished deliveries of the webhook and deletes the older
+    /// finished ones. A pending delivery is never deleted, whatever its age.
+    /// </summary>
+    private async Task PruneAsync(PortalDbContext db, Guid webhookId, CancellationToken ct)
+    {
+        var keep = Math.Max(1, options.Value.KeepDeliveries);
+        var oldestKept = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.WebhookId == webhookId && d.Status != WebhookDeliveryStatus.Pending)
+            .OrderByDescending(d => d.EventSequence).Skip(keep - 1).Select(d => (long?)d.EventSequence).FirstOrDefaultAsync(ct);
+        if (oldestKept is not { } cutoff)
+        {
+            return;
+        }
+        var pruned = await db.WebhookDeliveries
+            .Where(d => d.WebhookId == webhookId && d.Status != WebhookDeliveryStatus.Pending && d.EventSequence < cutoff)
+            .ExecuteDeleteAsync(ct);
+        if (pruned > 0)
+        {
+            logger.LogInformation("Webhook {WebhookId}: {Pruned} old deliveries deleted (keeping the last {Keep})", webhookId, pruned, keep);
         }
     }
 

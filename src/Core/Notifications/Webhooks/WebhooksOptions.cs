@@ -20,6 +20,12 @@ public sealed class WebhooksOptions
     /// <summary>Webhooks worked on at the same time by one instance.</summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Finished (delivered or failed) deliveries kept per webhook, newest first; older ones are deleted by the dispatcher
+    /// after it worked on the webhook. Pending deliveries are never deleted.
+    /// </summary>
+    public int KeepDeliveries { get; set; } = WebhookService.DeliveriesShown;
+
     /// <summary>The waits before the 2nd, 3rd... attempt; after the last one the delivery is <c>failed</c>.</summary>
     public static readonly IReadOnlyList<TimeSpan> Backoff =
     [
