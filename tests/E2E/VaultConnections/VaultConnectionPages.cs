@@ -155,7 +155,8 @@ public sealed class VaultConnectionWizardPage(IPage page) : PortalPage(page)
     public async Task<VaultConnectionsPage> SaveAsync(bool verify = true)
     {
         await Page.Locator(verify ? Selectors.Save : Selectors.SaveUnverified).ClickAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/vault-connections", InAppNavigation);
+        // Polls the URL rather than waiting for a navigation event: the in-app navigation can end before a wait would start.
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/vault-connections(\?.*)?$"), new() { Timeout = 30_000 });
         return new VaultConnectionsPage(Page);
     }
 
