@@ -65,5 +65,6 @@ public static class PortalAuth
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         }).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPasskeyEndpoints();
     }
 }
