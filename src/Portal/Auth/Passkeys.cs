@@ -62,6 +62,23 @@ public static class PasskeyEndpoints
     }
 }
 
+/// <summary>
+/// Whether a WebAuthn answer was made on this portal's own pages. Identity's default compares it with the request's
+/// Origin header, but the pages' form posts carry <c>Origin: null</c> (the portal sends <c>Referrer-Policy: no-referrer</c>),
+/// so the portal's own address (as the request reached it, through a trusted proxy too) is compared instead. Answers
+/// from a frame of another site never count.
+/// </summary>
+public static class PasskeyOrigin
+{
+    public static ValueTask<bool> IsThisPortal(PasskeyOriginValidationContext context)
+    {
+        var request = context.HttpContext.Request;
+        var own = $"{request.Scheme}://{request.Host.Value}";
+        return ValueTask.FromResult(!context.CrossOrigin && context.TopOrigin is null
+            && string.Equals(context.Origin, own, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
 /// <summary>A passkey as the security page lists it: its name, when it was added, and its id for the forms.</summary>
 public sealed record PasskeyListItem(string Id, string Name, DateTimeOffset CreatedAt)
 {
