@@ -26,6 +26,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await security.AddPasskeyAsync("Work laptop");
         await Expect(security.Notice).ToContainTextAsync("The passkey \"Work laptop\" is added.");
         await Expect(security.PasskeyNames).ToHaveTextAsync(["Work laptop"]);
+        await ShootAndCheckAsync(page, "account-security-passkey");
 
         await security.RenamePasskeyAsync("Work laptop", "Laptop");
         await Expect(security.Notice).ToContainTextAsync("renamed to \"Laptop\"");
@@ -58,6 +59,20 @@ public sealed class PasskeyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await page.GetByTestId("passkey-sign-in").ClickAsync();
         await Expect(login.Error).ToContainTextAsync("did not sign you in");
     });
+
+    /// <summary>Screenshots at 1280 and 390 px, and no serious axe-core finding at either width.</summary>
+    private static async Task ShootAndCheckAsync(IPage page, string name)
+    {
+        var found = new List<string>();
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, width == 390 ? 844 : 800);
+            await SaveScreenshotAsync(page, $"{name}-{width}");
+            found.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => Axe.Describe($"{name} at {width} px", v)));
+        }
+        await page.SetViewportSizeAsync(1280, 800);
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
 
     private Task WithLocalhostPageAsync(Func<IPage, Task> test, [System.Runtime.CompilerServices.CallerMemberName] string testName = "") =>
         _browser.WithPageAsync(new UriBuilder(Portal.BaseAddress!) { Host = "localhost" }.Uri, test, $"{nameof(PasskeyTests)}.{testName}");
