@@ -68,10 +68,32 @@ public sealed class TeamSecurityPolicies(PortalDbContext db, TeamAccess access, 
                where m.UserId == userId && p.RequireTwoFactor
                select m.Team!.Name).ToListAsync(ct);
 
+    /// <summary>A second factor is an authenticator app that is turned on, or a passkey.</summary>
     public Task<bool> HasSecondFactorAsync(Guid userId, CancellationToken ct = default) =>
-        db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct);
+        db.Users.AnyAsync(u => u.Id == userId && (u.TwoFactorEnabled || db.UserPasskeys.Any(p => p.UserId == u.Id)), ct);
+
+    /// <summary>How many second factors the user has: the authenticator app (if on) counts one, each passkey one.</summary>
+    public async Task<int> SecondFactorCountAsync(Guid userId, CancellationToken ct = default) =>
+        (await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct) ? 1 : 0)
+        + await db.UserPasskeys.CountAsync(p => p.UserId == userId, ct);
+
+    /// <summary>
+    /// Why the user may not remove one of their second factors now: "Team A requires" when that factor is their last
+    /// and a team of theirs requires one; null when it may go.
+    /// </summary>
+    public async Task<string?> KeepsLastFactorAsync(Guid userId, CancellationToken ct = default)
+    {
+        var requiredBy = await TeamsRequiringAsync(userId, ct);
+        return requiredBy.Count == 0 || await SecondFactorCountAsync(userId, ct) > 1 ? null : Requirement(requiredBy);
+    }
+
+    /// <summary>"Team A requires" / "Team A, Team B require", or null when no team requires a second factor.</summary>
+    public static string? Requirement(IReadOnlyList<string> requiredBy) =>
+        requiredBy.Count == 0 ? null : $"{string.Join(", ", requiredBy)} {(requiredBy.Count == 1 ? "requires" : "require")}";
 
     /// <summary>Which of the team's members have a second factor, for the Members page.</summary>
     public async Task<IReadOnlySet<Guid>> MembersWithSecondFactorAsync(TeamActor actor, CancellationToken ct = default) =>
-        (await db.TeamMembers.Where(m => m.TeamId == actor.TeamId && m.User!.TwoFactorEnabled).Select(m => m.UserId).ToListAsync(ct)).ToHashSet();
+        (await db.TeamMembers
+            .Where(m => m.TeamId == actor.TeamId && (m.User!.TwoFactorEnabled || db.UserPasskeys.Any(p => p.UserId == m.UserId)))
+            .Select(m => m.UserId).ToListAsync(ct)).ToHashSet();
 }

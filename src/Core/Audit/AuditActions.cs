@@ -14,6 +14,10 @@ public static class AuditActions
     /// <summary>A member turned a second factor on (an authenticator app) for their own account.</summary>
     public const string TwoFactorEnabled = "member.two_factor_enabled";
     public const string TwoFactorDisabled = "member.two_factor_disabled";
+    /// <summary>A member added a passkey to their own account (details: factor, name; never the key).</summary>
+    public const string PasskeyAdded = "member.passkey_added";
+    public const string PasskeyRenamed = "member.passkey_renamed";
+    public const string PasskeyRemoved = "member.passkey_removed";
     public const string RecoveryCodesRegenerated = "member.recovery_codes_regenerated";
     /// <summary>An Owner made a password reset link for a member (never the link itself).</summary>
     public const string MemberPasswordResetLinkCreated = "member.password_reset_link_created";

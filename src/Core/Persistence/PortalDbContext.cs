@@ -71,6 +71,19 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     {
         base.OnModelCreating(builder);
 
+        // Identity's passkeys table, as its schema version 3 lays it out. Configured here rather than through
+        // IdentityOptions.Stores.SchemaVersion: that option is read from the application's services, which dotnet ef and
+        // contexts built by hand do not have, so the model (cached per context type) would depend on who built it first;
+        // version 3 would also change the other identity tables' column lengths.
+        builder.Entity<PortalUser>().HasMany<IdentityUserPasskey<Guid>>().WithOne().HasForeignKey(p => p.UserId).IsRequired();
+        builder.Entity<IdentityUserPasskey<Guid>>(e =>
+        {
+            e.ToTable("AspNetUserPasskeys");
+            e.HasKey(p => p.CredentialId);
+            e.Property(p => p.CredentialId).HasMaxLength(1024);
+            e.OwnsOne(p => p.Data).ToJson();
+        });
+
         builder.Entity<Team>(e =>
         {
             e.ToTable("teams");

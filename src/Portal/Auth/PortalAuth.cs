@@ -51,6 +51,7 @@ public static class PortalAuth
         // Password reset links (and Identity's other data-protection tokens) are valid one hour; a reset changes the
         // security stamp, which ends the link's use.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
+        services.Configure<IdentityPasskeyOptions>(o => o.ValidateOrigin = PasskeyOrigin.IsThisPortal);
         return services;
     }
 
@@ -65,5 +66,6 @@ public static class PortalAuth
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         }).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPasskeyEndpoints();
     }
 }

@@ -12,7 +12,7 @@ namespace Dataraven.Portal.Security;
 /// Every request limit of the portal, on ASP.NET Core's rate limiter, fixed one-minute windows:
 /// <list type="bullet">
 /// <item><c>/v1</c> per API key (<c>RateLimits:ApiPerMinute</c>); requests without a valid key per client address.</item>
-/// <item>The sign-in, registration and setup form posts per client address (<c>Accounts:AttemptsPerMinute</c>), so one
+/// <item>The sign-in (password, second step, passkey options), registration and setup form posts per client address (<c>Accounts:AttemptsPerMinute</c>), so one
 /// client cannot guess passwords or spray accounts quickly. Account lockout is off instead (see <see cref="PortalAuth"/>):
 /// a lockout is a switch any outsider who knows an email can flip.</item>
 /// <item>The policy <see cref="InvitationAccept"/>, per client address (<c>RateLimits:InvitationAcceptPerMinute</c>), for
@@ -35,7 +35,7 @@ public static class RateLimits
     public const int DefaultInvitationAcceptPerMinute = 10;
     public const int DefaultCredentialRequestPerMinute = 10;
 
-    private static readonly string[] AccountFormPaths = ["/account/login", TwoFactorStep.Path, "/account/forgot-password", PasswordResetLinks.Path, "/account/register", "/setup"];
+    private static readonly string[] AccountFormPaths = ["/account/login", TwoFactorStep.Path, PasskeyEndpoints.RequestOptionsPath, PasskeyEndpoints.SecondStepOptionsPath, "/account/forgot-password", PasswordResetLinks.Path, "/account/register", "/setup"];
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)

@@ -60,8 +60,12 @@ public sealed class PublishedPortalTests(BrowserFixture browser, PublishFixture 
             "b => { const s = getComputedStyle(b); return [s.display, s.cursor]; }");
         Assert.Equal(["flex", "pointer"], button);
         // And app.css: the submit button spans its form.
-        Assert.Equal(await page.Locator("form.dr-form").EvaluateAsync<double>("f => f.clientWidth"),
+        Assert.Equal(await page.Locator("form.dr-form", new() { Has = page.Locator("#sign-in") }).EvaluateAsync<double>("f => f.clientWidth"),
             await page.Locator("#sign-in").EvaluateAsync<double>("b => b.offsetWidth"), 1.0);
+        // The passkey buttons' script is one of the published static assets (an empty 200 would leave them dead).
+        var passkeysJs = await page.EvaluateAsync<string>(
+            "async () => await (await fetch(document.querySelector('script[src*=\"passkeys\"]').src)).text()");
+        Assert.Contains("data-dr-passkey", passkeysJs);
 
         await login.SignInAsync(Email, TestPortal.Password);
         var wizard = await VaultConnectionWizardPage.OpenAsync(page);

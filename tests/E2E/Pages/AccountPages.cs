@@ -47,7 +47,17 @@ public sealed class LoginPage(IPage page)
     {
         await Page.GetByLabel(Selectors.Email).FillAsync(email);
         await Page.GetByLabel(Selectors.Password).FillAsync(password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Passwordless: "Sign in with a passkey", answered by the browser's authenticator.</summary>
+    public async Task<OverviewPage> SignInWithPasskeyAsync()
+    {
+        await Page.GetByTestId(Selectors.PasskeySignIn).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
     }
 
     public async Task<OverviewPage> SignInAsync(string email, string password)
@@ -66,6 +76,7 @@ public sealed class LoginPage(IPage page)
         internal const string Password = "Password";
         internal const string Submit = "Sign in";
         internal const string Error = "login-error";
+        internal const string PasskeySignIn = "passkey-sign-in";
     }
 }
 
@@ -182,9 +193,52 @@ public sealed class SecurityPage(IPage page)
         await Page.GetByTestId(Selectors.Verify).ClickAsync();
     }
 
+    public ILocator Notice => Page.GetByTestId(Selectors.Notice);
+    public ILocator PasskeyNames => Page.GetByTestId(Selectors.PasskeyLabel);
+    public ILocator NoPasskeys => Page.GetByTestId(Selectors.NoPasskeys);
+    public ILocator PasskeyError => Page.GetByTestId(Selectors.PasskeyError);
+
+    /// <summary>Names the new passkey and adds it: the browser's authenticator (a virtual one in tests) makes it.</summary>
+    public async Task AddPasskeyAsync(string name)
+    {
+        await Page.GetByLabel(Selectors.PasskeyName).FillAsync(name);
+        await Page.GetByTestId(Selectors.AddPasskey).ClickAsync();
+        await Page.WaitForLoadStateAsync();
+    }
+
+    public async Task RenamePasskeyAsync(string current, string name)
+    {
+        var row = Passkey(current);
+        await row.GetByText(Selectors.Rename, new() { Exact = true }).First.ClickAsync();
+        await row.GetByTestId(Selectors.NewName).FillAsync(name);
+        await row.GetByTestId(Selectors.RenameSubmit).ClickAsync();
+    }
+
+    public async Task RemovePasskeyAsync(string name)
+    {
+        var row = Passkey(name);
+        await row.GetByText(Selectors.Remove, new() { Exact = true }).ClickAsync();
+        await row.GetByTestId(Selectors.RemoveSubmit).ClickAsync();
+    }
+
+    private ILocator Passkey(string name) =>
+        Page.GetByTestId(Selectors.PasskeyRow).Filter(new() { Has = Page.GetByTestId(Selectors.PasskeyLabel).GetByText(name, new() { Exact = true }) });
+
     private static class Selectors
     {
         internal const string Path = "/account/security";
+        internal const string Notice = "security-notice";
+        internal const string PasskeyName = "Name of the new passkey";
+        internal const string AddPasskey = "add-passkey";
+        internal const string PasskeyRow = "passkey";
+        internal const string PasskeyLabel = "passkey-label";
+        internal const string NoPasskeys = "passkeys-empty";
+        internal const string PasskeyError = "passkey-error";
+        internal const string Rename = "Rename";
+        internal const string NewName = "passkey-new-name";
+        internal const string RenameSubmit = "rename-passkey";
+        internal const string Remove = "Remove";
+        internal const string RemoveSubmit = "remove-passkey";
         internal const string AuthenticatorKey = "authenticator-key";
         internal const string RecoveryCodes = "recovery-codes";
         internal const string Status = "authenticator-status";
@@ -207,6 +261,16 @@ public sealed class TwoFactorStepPage(IPage page)
     {
         await CodeField.FillAsync(code);
         await Page.GetByRole(AriaRole.Button, new() { Name = Selectors.Submit }).ClickAsync();
+    }
+
+    /// <summary>"Use a passkey" instead of a code; the browser's authenticator answers.</summary>
+    public async Task<OverviewPage> SignInWithPasskeyAsync()
+    {
+        await Page.GetByTestId("two-factor-passkey").ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var overview = new OverviewPage(Page);
+        await overview.WaitForInteractiveAsync();
+        return overview;
     }
 
     public async Task<OverviewPage> SignInAsync(string code)

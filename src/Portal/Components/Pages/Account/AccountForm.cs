@@ -73,3 +73,27 @@ public sealed class NewPasswordInput
     [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
     public string ConfirmPassword { get; set; } = "";
 }
+
+/// <summary>What a passkey form posts: the browser's answer (JSON of its PublicKeyCredential) or why there is none.</summary>
+public class PasskeyInput
+{
+    [MaxLength(64 * 1024)]
+    public string? CredentialJson { get; set; }
+
+    [MaxLength(500)]
+    public string? Error { get; set; }
+}
+
+/// <summary>Adding a passkey: the browser's answer and the name the person gave it.</summary>
+public sealed class AddPasskeyInput : PasskeyInput
+{
+    [MaxLength(Dataraven.Portal.Auth.PasskeyListItem.MaxNameLength, ErrorMessage = "Use at most 100 characters.")]
+    public string? Name { get; set; }
+}
+
+public sealed class RenamePasskeyInput
+{
+    [Required(ErrorMessage = "Enter a name.")]
+    [MaxLength(Dataraven.Portal.Auth.PasskeyListItem.MaxNameLength, ErrorMessage = "Use at most 100 characters.")]
+    public string Name { get; set; } = "";
+}
