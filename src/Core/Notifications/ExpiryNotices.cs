@@ -6,10 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Dataraven.Core.Notifications;
 
 /// <summary>
-/// The scheduled pass's expiry notices: <c>secret.expiring</c> when a credential's own expiry (what its last check found)
-/// comes within 30, 7 and 1 days, once each, then <c>secret.expired</c> once. A credential first seen 5 days before its
-/// expiry gets the 7-day notice only. Each notice is marked (<see cref="NotificationMark"/>, unique) in the transaction
-/// that writes its event, so a later pass or another instance does not repeat it; a new expiry date starts over.
+/// The scheduled pass's expiry notices: <c>secret.expiring</c> when a secret's <c>credentials_expire_at</c> (the earlier of
+/// its own expiry, what its last check found, and the team's expiry policy; <see cref="CredentialExpiry"/>) comes within
+/// 30, 7 and 1 days, once each, then <c>secret.expired</c> once. A credential first seen 5 days before its expiry gets
+/// the 7-day notice only. Each notice is marked (<see cref="NotificationMark"/>, unique) in the transaction
+/// that writes its event, so a later pass or another instance does not repeat it; a new expiry date (a rotation, a new
+/// policy) starts over.
 /// </summary>
 public sealed class ExpiryNotices(PortalDbContext db, INotificationEvents events, TimeProvider time, ILogger<ExpiryNotices> logger)
 {
@@ -38,10 +40,14 @@ public sealed class ExpiryNotices(PortalDbContext db, INotificationEvents events
     {
         var now = Clock.UtcNow(time);
         var horizon = now.AddDays(ThresholdDays.Max());
-        var secrets = await db.Secrets.AsNoTracking()
-            .Where(s => s.Health.ExpiresAt != null && s.Health.ExpiresAt <= horizon)
-            .Select(s => new { s.Id, s.TeamId, s.Name, s.Health.ExpiresAt, s.Health.Status })
-            .ToListAsync(ct);
+        // The expiry is computed in memory (CredentialExpiry, the one place): a secret with a policy may be due whatever its own expiry.
+        var secrets = (await db.Secrets.AsNoTracking()
+                .Where(s => (s.Health.ExpiresAt != null && s.Health.ExpiresAt <= horizon) || s.CredentialExpirationDays != null)
+                .Select(s => new { s.Id, s.TeamId, s.Name, s.Health.ExpiresAt, s.CredentialsUpdatedAt, s.CredentialExpirationDays })
+                .ToListAsync(ct))
+            .Select(s => new { s.Id, s.TeamId, s.Name, ExpiresAt = CredentialExpiry.ExpireAt(s.CredentialsUpdatedAt, s.CredentialExpirationDays, s.ExpiresAt) })
+            .Where(s => s.ExpiresAt <= horizon)
+            .ToList();
         // The notices already given to these secrets, in one read rather than one per secret (expired ones stay in the list).
         var ids = secrets.Select(s => s.Id).ToList();
         var given = (await db.NotificationMarks.AsNoTracking()

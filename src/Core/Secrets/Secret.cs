@@ -37,6 +37,12 @@ public sealed class Secret : INamedTeamRecord, Trash.ITrashable
     public Guid? DeletedBy { get; set; }
     public DateTime? PurgeAt { get; set; }
 
+    /// <summary>How many days a credential may live before it must be rotated (null: no policy). See <see cref="CredentialExpiry"/>.</summary>
+    public int? CredentialExpirationDays { get; set; }
+
+    /// <summary>When the credentials or the field mappings last changed (create, a credentials/mappings PATCH).</summary>
+    public DateTime CredentialsUpdatedAt { get; set; }
+
     public bool IsDirect => VaultConnectionId is null;
 }
 

@@ -16,6 +16,9 @@ public sealed class CreateSecretRequest
     /// <summary>Vault secrets: the id (UUID string) of a vault connection of the same team.</summary>
     public string? VaultConnectionId { get; set; }
     public List<FieldMappingRequest>? FieldMappings { get; set; }
+
+    /// <summary>Days the credentials may live before they must be rotated (1-3650); null for no policy.</summary>
+    public int? CredentialExpirationDays { get; set; }
 }
 
 /// <summary>
@@ -29,6 +32,25 @@ public sealed class UpdateSecretRequest
     public string? AuthMethod { get; set; }
     public Dictionary<string, string>? Credentials { get; set; }
     public List<FieldMappingRequest>? FieldMappings { get; set; }
+
+    /// <summary>
+    /// Unlike the other fields, null here is a value: an explicit <c>null</c> clears the policy, and only an absent field
+    /// leaves it unchanged (<see cref="CredentialExpirationDaysGiven"/>: the JSON reader calls the setter only for a field it finds).
+    /// </summary>
+    public int? CredentialExpirationDays
+    {
+        get => _credentialExpirationDays;
+        set
+        {
+            _credentialExpirationDays = value;
+            CredentialExpirationDaysGiven = true;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CredentialExpirationDaysGiven { get; private set; }
+
+    private int? _credentialExpirationDays;
 }
 
 public sealed class FieldMappingRequest
@@ -47,6 +69,7 @@ public static class SecretFields
     public const string Credentials = "credentials";
     public const string VaultConnectionId = "vault_connection_id";
     public const string FieldMappings = "field_mappings";
+    public const string CredentialExpirationDays = Common.CredentialExpiry.DaysField;
 
     /// <summary><c>credentials.&lt;field&gt;</c></summary>
     public static string Credential(string field) => $"{Credentials}.{field}";

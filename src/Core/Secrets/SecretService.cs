@@ -8,6 +8,7 @@ using Dataraven.Core.Tiers;
 using Dataraven.Core.VaultConnections;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using S = Dataraven.Core.Secrets.SecretFields;
 
 namespace Dataraven.Core.Secrets;
 
@@ -96,6 +97,8 @@ public sealed class SecretService(
             CreatedAt = now,
             UpdatedBy = actor.UserId,
             UpdatedAt = now,
+            CredentialExpirationDays = request.CredentialExpirationDays,
+            CredentialsUpdatedAt = now,
         };
         claim?.Staging(secret.Id);
         audit.Add(actor, AuditActions.SecretCreated, AuditTarget.Secret(secret.Id, name), details: new
@@ -148,7 +151,7 @@ public sealed class SecretService(
         {
             return validation.ToValidationProblem();
         }
-        var before = (secret.Name, secret.Description, secret.AuthMethod);
+        var before = (secret.Name, secret.Description, secret.AuthMethod, secret.CredentialExpirationDays);
         if (await db.Secrets.ApplyNameAndDescriptionAsync(secret, request.Name, request.Description, ct) is { } conflict)
         {
             return conflict;
@@ -161,17 +164,30 @@ public sealed class SecretService(
             newCredentials = CredentialsOf(authMethod, request.Credentials);
             secret.CredentialFields = authMethod.FieldNames.ToList();
         }
+        var mappingsChanged = false;
         if (!secret.IsDirect && request.FieldMappings is not null)
         {
-            secret.FieldMappings = MappingsOf(authMethod, request.FieldMappings);
+            var mappings = MappingsOf(authMethod, request.FieldMappings);
+            mappingsChanged = !mappings.Select(m => (m.FieldName, m.Reference)).SequenceEqual(secret.FieldMappings.Select(m => (m.FieldName, m.Reference)));
+            secret.FieldMappings = mappings;
+        }
+        if (request.CredentialExpirationDaysGiven)
+        {
+            secret.CredentialExpirationDays = request.CredentialExpirationDays;
         }
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
+        if (newCredentials is not null || mappingsChanged)
+        {
+            // New credentials (or new places to read them from) start the expiry policy's clock again.
+            secret.CredentialsUpdatedAt = secret.UpdatedAt;
+        }
         audit.Add(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name), details: new
         {
             fields = AuditDetails.Changed(("name", before.Name != secret.Name), ("description", before.Description != secret.Description),
                 ("auth_method", before.AuthMethod != secret.AuthMethod), ("credentials", newCredentials is not null),
-                ("field_mappings", !secret.IsDirect && request.FieldMappings is not null)),
+                ("field_mappings", !secret.IsDirect && request.FieldMappings is not null),
+                (S.CredentialExpirationDays, before.CredentialExpirationDays != secret.CredentialExpirationDays)),
             credential_fields = newCredentials?.Keys.ToArray(),
         });
 
@@ -206,6 +222,7 @@ public sealed class SecretService(
         secret.CredentialFields = authMethod.FieldNames.ToList();
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
+        secret.CredentialsUpdatedAt = secret.UpdatedAt;
         claim.Staging(id);
         audit.Add(actor, AuditActions.SecretUpdated, AuditTarget.Secret(id, secret.Name), details: new
         {

@@ -37,6 +37,7 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
             .When(x => SecretCatalog.Find(x.SecretType) is not null, ApplyConditionTo.CurrentValidator)
             .WithMessage(x => SecretRules.AuthMethodChoices(SecretCatalog.Find(x.SecretType)!))
             .OverridePropertyName(S.AuthMethod);
+        RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckSource(request, connectionType, context, connectionVault));
     }
@@ -66,6 +67,7 @@ public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretReques
             .Must(m => m is null || type?.FindAuthMethod(m) is not null)
             .WithMessage(type is null ? "Auth method cannot be changed: the secret type is not known." : SecretRules.AuthMethodChoices(type))
             .OverridePropertyName(S.AuthMethod);
+        RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckUpdate(existing, request, connectionType, context, connectionVault));
     }

@@ -47,4 +47,10 @@ public sealed class VaultConnection : INamedTeamRecord, Trash.ITrashable
     public DateTime? DeletedAt { get; set; }
     public Guid? DeletedBy { get; set; }
     public DateTime? PurgeAt { get; set; }
+
+    /// <summary>How many days the connection's credentials may live before they must be rotated (null: no policy).</summary>
+    public int? CredentialExpirationDays { get; set; }
+
+    /// <summary>When the credentials last changed (create, rotate). See <see cref="CredentialExpiry"/>.</summary>
+    public DateTime CredentialsUpdatedAt { get; set; }
 }

@@ -34,6 +34,9 @@ public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
     /// <summary>Check the credentials against the provider before storing. Null counts as true.</summary>
     public bool? Verify { get; set; } = true;
 
+    /// <summary>Days the credentials may live before they must be rotated (1-3650); null for no policy.</summary>
+    public int? CredentialExpirationDays { get; set; }
+
     /// <summary>A provider-specific value by its wire name, for the rules and forms that the catalog drives.</summary>
     public string? Value(string field) => VaultProviderCatalog.Field(field).Access.Get(this);
 
@@ -47,6 +50,25 @@ public sealed class UpdateVaultConnectionRequest
 
     /// <summary>1Password only: a new vault scope; a change is verified with the stored token before it is kept.</summary>
     public string? Vault { get; set; }
+
+    /// <summary>
+    /// Unlike the other fields, null here is a value: an explicit <c>null</c> clears the policy, and only an absent field
+    /// leaves it unchanged (<see cref="CredentialExpirationDaysGiven"/>: the JSON reader calls the setter only for a field it finds).
+    /// </summary>
+    public int? CredentialExpirationDays
+    {
+        get => _credentialExpirationDays;
+        set
+        {
+            _credentialExpirationDays = value;
+            CredentialExpirationDaysGiven = true;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CredentialExpirationDaysGiven { get; private set; }
+
+    private int? _credentialExpirationDays;
 }
 
 /// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
@@ -86,4 +108,5 @@ public static class VaultConnectionFields
     public const string SecretPath = "secret_path";
     public const string Verify = "verify";
     public const string Vault = "vault";
+    public const string CredentialExpirationDays = Common.CredentialExpiry.DaysField;
 }

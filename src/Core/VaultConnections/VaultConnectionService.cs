@@ -136,6 +136,8 @@ public sealed class VaultConnectionService(
             CreatedBy = actor.UserId,
             CreatedAt = now,
             UpdatedAt = now,
+            CredentialExpirationDays = request.CredentialExpirationDays,
+            CredentialsUpdatedAt = now,
         };
         audit.Add(actor, AuditActions.VaultConnectionCreated, AuditTarget.VaultConnection(connection.Id, name),
             details: new { vault_type = type.ToWire(), status = connection.Status.ToWire() });
@@ -181,7 +183,7 @@ public sealed class VaultConnectionService(
                 return await audit.RefusedAsync(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), providerProblem, ct);
             }
         }
-        var before = (connection.Name, connection.Description, connection.Vault);
+        var before = (connection.Name, connection.Description, connection.Vault, connection.CredentialExpirationDays);
         if (await db.VaultConnections.ApplyNameAndDescriptionAsync(connection, request.Name, request.Description, ct) is { } conflict)
         {
             return conflict;
@@ -194,12 +196,17 @@ public sealed class VaultConnectionService(
             connection.LastVerificationError = null;
             connection.FailureClass = null;
         }
+        if (request.CredentialExpirationDaysGiven)
+        {
+            connection.CredentialExpirationDays = request.CredentialExpirationDays;
+        }
         connection.UpdatedAt = Clock.UtcNow(time);
         var outOfScope = newVault is null ? [] : await OutOfScopeSecrets.FlagAsync(db, connection, connection.UpdatedAt, ct);
         audit.Add(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), details: new
         {
             fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description),
-                (F.Vault, before.Vault != connection.Vault)),
+                (F.Vault, before.Vault != connection.Vault),
+                (F.CredentialExpirationDays, before.CredentialExpirationDays != connection.CredentialExpirationDays)),
             secrets_out_of_scope = outOfScope.Count == 0 ? null : outOfScope,
         });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
@@ -283,6 +290,7 @@ public sealed class VaultConnectionService(
         connection.LastVerificationError = null;
         connection.FailureClass = null;
         connection.UpdatedAt = now;
+        connection.CredentialsUpdatedAt = now;
         audit.Add(actor, AuditActions.VaultConnectionRotated, rotated, details: new { credential_fields = credentials.Keys.ToArray() });
         if (await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, Conflicts(connection), ct) is { } lostRace)
         {

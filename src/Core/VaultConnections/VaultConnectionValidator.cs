@@ -54,6 +54,7 @@ public sealed class VaultConnectionValidator : AbstractValidator<CreateVaultConn
             .Must(v => VaultProviderCatalog.Find(v) is not null)
             .WithMessage($"Vault type must be one of {VaultConnectionRules.OneOfVaultTypes()}.")
             .OverridePropertyName(F.VaultType);
+        RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
 
         RuleFor(x => x).Custom((request, context) =>
         {
@@ -76,6 +77,7 @@ public sealed class UpdateVaultConnectionValidator : AbstractValidator<UpdateVau
             .WithMessage($"Name must be at most {VaultConnectionRules.NameMaxLength} characters.")
             .OverridePropertyName(F.Name);
         RuleFor(x => x.Description).OptionalText(F.Description, "Description", VaultConnectionRules.DescriptionMaxLength);
+        RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
     }
 }
 

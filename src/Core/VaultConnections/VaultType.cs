@@ -14,6 +14,9 @@ public enum VaultConnectionStatus
     Verified,
     Unverified,
     Failing,
+
+    /// <summary>Never stored: shown once the credentials are past their <see cref="Common.CredentialExpiry"/> (see <see cref="VaultConnectionStatuses.Of"/>).</summary>
+    Expired,
 }
 
 /// <summary>The catalog's answers for the enum stored on a connection.</summary>
@@ -33,4 +36,11 @@ public static class VaultTypes
     }
 
     public static string ToWire(this VaultConnectionStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>A connection's status as shown at a moment: the stored one, or expired past its credentials' expiry.</summary>
+public static class VaultConnectionStatuses
+{
+    public static VaultConnectionStatus Of(VaultConnection connection, DateTime now) =>
+        Common.CredentialExpiry.IsExpired(Common.CredentialExpiry.Of(connection), now) ? VaultConnectionStatus.Expired : connection.Status;
 }

@@ -2,6 +2,8 @@ using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Common;
 using Dataraven.Core.Secrets;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Dataraven.Core.VaultConnections;
 using Dataraven.Portal.Auth;
 using static Dataraven.Portal.Api.VaultConnectionEndpoints;
@@ -15,7 +17,8 @@ public sealed record SecretResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string SecretType, string AuthMethod, string Source,
     Guid? VaultConnectionId, string? VaultConnectionName, string? VaultType,
     IReadOnlyList<FieldMappingResponse> FieldMappings, IReadOnlyList<string> CredentialFields,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy, SecretHealthResponse Health)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy, SecretHealthResponse Health,
+    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt)
 {
     public const string DirectSource = "direct";
     public const string VaultSource = "vault";
@@ -27,7 +30,8 @@ public sealed record SecretResponse(
             s.VaultConnectionId, d.VaultConnectionName, d.VaultType?.ToWire(),
             s.FieldMappings.Select(m => new FieldMappingResponse(m.FieldName, m.Reference)).ToList(),
             s.IsDirect ? s.CredentialFields : s.FieldMappings.Select(m => m.FieldName).ToList(),
-            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, SecretHealthResponse.From(HealthView.Of(s.Health, now)));
+            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, SecretHealthResponse.From(HealthView.Of(s, now)),
+            s.CredentialExpirationDays, s.CredentialsUpdatedAt, CredentialExpiry.Of(s));
     }
 }
 
@@ -46,16 +50,35 @@ public static class SecretEndpoints
             .WithName("createSecret")
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
-        // The service (and its DbContext) is resolved only when the cache has no answer.
-        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
-                lists.ServeAsync(http, TeamListCache.Secrets, async now =>
+        // The service (and its DbContext) is resolved only when the cache has no answer. A time-dependent filter is never
+        // served from the cache: what it selects changes with the clock, not with the team's data version.
+        group.MapGet("/", async Task<Results<CachedJson<List<SecretResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays, CancellationToken ct) =>
+            {
+                if (ExpiringFilter.Parse(expiringWithinDays) is { IsSuccess: false } bad)
                 {
-                    var secrets = await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct);
+                    return bad.Problem!.ToResult();
+                }
+                var within = ExpiringFilter.Parse(expiringWithinDays).Value;
+                async Task<List<SecretDetails>> ListAsync() =>
+                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct)).ToList();
+                if (within is { } days)
+                {
+                    var now = Now(http);
+                    return CachedJson<List<SecretResponse>>.Of((await ListAsync())
+                        .Where(s => CredentialExpiry.ExpiresWithin(CredentialExpiry.Of(s.Secret), now, days))
+                        .Select(s => SecretResponse.From(s, now)).ToList());
+                }
+                return await lists.ServeAsync(http, TeamListCache.Secrets, async now =>
+                {
+                    var secrets = await ListAsync();
                     return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
-                        secrets.Select(s => HealthView.StatusChangesAt(s.Secret.Health, now)).Min());
-                }, ct))
+                        secrets.Select(s => HealthView.StatusChangesAt(s.Secret, now)).Min());
+                }, ct);
+            })
+            .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")
-            .WithSummary("List the team's secrets");
+            .WithSummary("List the team's secrets; expiring_within_days=N (0-3650) keeps those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
                 (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, Now(http))))
@@ -69,6 +92,8 @@ public static class SecretEndpoints
             .AcceptsJson<UpdateSecretRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict, ApiErrors.ProviderUnreachable)
             .WithName("updateSecret")
+            .WithDescription("Absent fields stay as they are. credential_expiration_days is the exception to null meaning unchanged: "
+                + "an explicit null removes the expiry policy, a number (1-3650) sets it, and leaving the field out keeps it.")
             .WithSummary("Update a secret: credentials only for direct secrets, field_mappings only for vault secrets");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>

@@ -89,6 +89,9 @@ public sealed class CachedJson<T>(byte[] bytes) : IResult, IStatusCodeHttpResult
 
     public int? StatusCode => StatusCodes.Status200OK;
 
+    /// <summary>A body built for this request alone (not kept anywhere), answered the same way.</summary>
+    public static CachedJson<T> Of(T body) => new(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options));
+
     public Task ExecuteAsync(HttpContext httpContext) => Results.Bytes(bytes, ContentType).ExecuteAsync(httpContext);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -41,7 +41,7 @@ public static class TrashEndpoints
 
         team.MapPost("/vault-connections/{id:guid}/restore", async (Guid id, HttpContext http, TrashService trash, CancellationToken ct) =>
                 (await SecretEndpoints.ReadOptionalAsync<RestoreRequest>(http, ct).ThenAsync(body => trash.RestoreVaultConnectionAsync(http.Actor(), id, body, ct)))
-                    .ToOk(VaultConnectionResponse.From))
+                    .ToOk(c => VaultConnectionResponse.From(c, Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>()))))
             .WithTags("Trash")
             .Accepts<RestoreRequest>(isOptional: true, "application/json")
             .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge, ApiErrors.UnsupportedMediaType, ApiErrors.ForbiddenRole,

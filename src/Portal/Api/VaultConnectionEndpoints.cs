@@ -1,4 +1,8 @@
+using Dataraven.Core.Checks.Health;
+using Dataraven.Core.Common;
 using Dataraven.Core.VaultConnections;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Dataraven.Portal.Auth;
 
 namespace Dataraven.Portal.Api;
@@ -8,14 +12,17 @@ public sealed record VaultConnectionResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string VaultType,
     string? Project, string? Config, string? ProjectId, string? Environment, string? SecretPath,
     string Status, DateTime? LastVerifiedAt, string? LastVerificationError, int SecretsCount,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault,
+    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt)
 {
-    public static VaultConnectionResponse From(VaultConnectionDetails d)
+    /// <param name="now">The moment the status is judged at: past <c>credentials_expire_at</c> it says expired.</param>
+    public static VaultConnectionResponse From(VaultConnectionDetails d, DateTime now)
     {
         var c = d.Connection;
         return new(c.Id, c.TeamId, c.Name, c.Description, c.VaultType.ToWire(), c.Project, c.Config, c.ProjectId,
-            c.Environment, c.SecretPath, c.Status.ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
-            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault);
+            c.Environment, c.SecretPath, VaultConnectionStatuses.Of(c, now).ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
+            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault,
+            c.CredentialExpirationDays, c.CredentialsUpdatedAt, CredentialExpiry.Of(c));
     }
 }
 
@@ -38,31 +45,56 @@ public static class VaultConnectionEndpoints
 
         group.MapPost("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<CreateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
-                    .ToCreated(c => LocationOf(http, c.Connection.Id), VaultConnectionResponse.From))
+                    .ToCreated(c => LocationOf(http, c.Connection.Id), c => VaultConnectionResponse.From(c, Now(http))))
             .AcceptsJson<CreateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NameConflict,
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithName("createVaultConnection")
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
-                lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
-                    ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
+        // As the secrets list: a time-dependent filter bypasses the cache; the cached list is rebuilt when a status turns expired.
+        group.MapGet("/", async Task<Results<CachedJson<List<VaultConnectionResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays, CancellationToken ct) =>
+            {
+                if (ExpiringFilter.Parse(expiringWithinDays) is { IsSuccess: false } bad)
+                {
+                    return bad.Problem!.ToResult();
+                }
+                var within = ExpiringFilter.Parse(expiringWithinDays).Value;
+                async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync() =>
+                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct);
+                if (within is { } days)
+                {
+                    var now = Now(http);
+                    return CachedJson<List<VaultConnectionResponse>>.Of((await ListAsync())
+                        .Where(c => CredentialExpiry.ExpiresWithin(CredentialExpiry.Of(c.Connection), now, days))
+                        .Select(c => VaultConnectionResponse.From(c, now)).ToList());
+                }
+                return await lists.ServeAsync(http, TeamListCache.VaultConnections, async now =>
+                {
+                    var connections = await ListAsync();
+                    return (connections.Select(c => VaultConnectionResponse.From(c, now)).ToList(),
+                        connections.Select(c => HealthView.StatusChangesAt(CredentialExpiry.Of(c.Connection), now)).Min());
+                }, ct);
+            })
+            .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listVaultConnections")
-            .WithSummary("List the team's vault connections");
+            .WithSummary("List the team's vault connections; expiring_within_days=N (0-3650) keeps those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
-                (await service.GetAsync(http.Actor(), id, ct)).ToOk(VaultConnectionResponse.From))
+                (await service.GetAsync(http.Actor(), id, ct)).ToOk(c => VaultConnectionResponse.From(c, Now(http))))
             .WithName("getVaultConnection")
             .WithSummary("Get a vault connection");
 
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<UpdateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
-                    .ToOk(VaultConnectionResponse.From))
+                    .ToOk(c => VaultConnectionResponse.From(c, Now(http))))
             .AcceptsJson<UpdateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict,
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
             .WithName("updateVaultConnection")
+            .WithDescription("Absent fields stay as they are. credential_expiration_days is the exception to null meaning unchanged: "
+                + "an explicit null removes the expiry policy, a number (1-3650) sets it, and leaving the field out keeps it.")
             .WithSummary("Rename a vault connection, change its description or (1Password) its vault, which is verified first");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
@@ -79,7 +111,7 @@ public static class VaultConnectionEndpoints
 
         group.MapPost("/{id:guid}/rotate", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<RotateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.RotateAsync(http.Actor(), id, body, ct)))
-                    .ToOk(VaultConnectionResponse.From))
+                    .ToOk(c => VaultConnectionResponse.From(c, Now(http))))
             .AcceptsJson<RotateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable,
                 ApiErrors.ProviderBusy)
@@ -93,6 +125,8 @@ public static class VaultConnectionEndpoints
             .WithName("browseVaultConnection")
             .WithSummary("List the names a reference can point at under a path (vaults, items, fields or secret names; never a value)");
     }
+
+    internal static DateTime Now(HttpContext http) => Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
 
     /// <summary>Where a resource created by this POST lives: the request's path and the new id.</summary>
     internal static string LocationOf(HttpContext http, Guid id) => $"{http.Request.Path.Value!.TrimEnd('/')}/{id}";

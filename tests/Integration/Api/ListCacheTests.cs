@@ -74,7 +74,7 @@ public abstract class ListCacheTests(ApiPortalFixture fixture) : ApiTestBase(fix
 
         var connections = await GetBytesAsync("/vault-connections");
         var freshConnections = await Portal.WithAsync<VaultConnectionService, byte[]>(async s =>
-            JsonSerializer.SerializeToUtf8Bytes((await s.ListAsync(Reader(Acme))).Select(VaultConnectionResponse.From).ToList(), ApiJson.Options));
+            JsonSerializer.SerializeToUtf8Bytes((await s.ListAsync(Reader(Acme))).Select(d => VaultConnectionResponse.From(d, DateTime.UtcNow)).ToList(), ApiJson.Options));
         Assert.Equal(freshConnections, connections);
         Assert.Equal(connections, await GetBytesAsync("/vault-connections"));
     }

@@ -1,3 +1,5 @@
+using Dataraven.Core.Secrets;
+
 namespace Dataraven.Core.Checks.Health;
 
 /// <summary>How close a credential is to its expiry: the warning steps of DESIGN.md (30, 7 and 1 days).</summary>
@@ -11,25 +13,36 @@ public enum ExpiryWarning
 }
 
 /// <summary>
-/// A secret's health as shown at a moment: the last check's status (expired once the credential's own expiry has
-/// passed), the expiry warning, and whether someone should look at it. The one place these rules live.
+/// A secret's health as shown at a moment: the last check's status (expired once <see cref="CredentialsExpireAt"/> has
+/// passed: the credential's own expiry or the team's expiry policy, whichever is earlier), the expiry warning, and
+/// whether someone should look at it. The one place these rules live. <see cref="ExpiresAt"/> stays what the last check
+/// read from the credential itself (the health's <c>expires_at</c>).
 /// </summary>
 public sealed record HealthView(CheckStatus Status, DateTime? CheckedAt, DateTime? ExpiresAt, ExpiryWarning Warning)
 {
-    public static HealthView Of(SecretHealth health, DateTime now)
+    /// <summary>The secret's <c>credentials_expire_at</c> (<see cref="Common.CredentialExpiry"/>), which the warning and status follow.</summary>
+    public DateTime? CredentialsExpireAt { get; init; }
+
+    public static HealthView Of(Secret secret, DateTime now) => Of(secret.Health, now, Common.CredentialExpiry.Of(secret));
+
+    /// <param name="credentialsExpireAt">What <see cref="Common.CredentialExpiry"/> computed for the secret of <paramref name="health"/>.</param>
+    public static HealthView Of(SecretHealth health, DateTime now, DateTime? credentialsExpireAt)
     {
-        var warning = WarningOf(health.ExpiresAt, now);
+        var warning = WarningOf(credentialsExpireAt, now);
         var status = warning == ExpiryWarning.Expired && health.Status.Severity() < CheckStatus.Expired.Severity()
             ? CheckStatus.Expired
             : health.Status;
-        return new HealthView(status, health.CheckedAt, health.ExpiresAt, warning);
+        return new HealthView(status, health.CheckedAt, health.ExpiresAt, warning) { CredentialsExpireAt = credentialsExpireAt };
     }
 
     /// <summary>
-    /// When what <see cref="Of"/> gives for <paramref name="health"/> next changes by time alone (its status turns
-    /// expired), or null when it will not.
+    /// When the status <see cref="Of(Secret, DateTime)"/> gives for <paramref name="secret"/> next changes by time alone
+    /// (it turns expired), or null when it will not.
     /// </summary>
-    public static DateTime? StatusChangesAt(SecretHealth health, DateTime now) => health.ExpiresAt > now ? health.ExpiresAt : null;
+    public static DateTime? StatusChangesAt(Secret secret, DateTime now) => StatusChangesAt(Common.CredentialExpiry.Of(secret), now);
+
+    public static DateTime? StatusChangesAt(DateTime? credentialsExpireAt, DateTime now) =>
+        credentialsExpireAt > now ? credentialsExpireAt : null;
 
     /// <summary>A failing check, or a credential that expires within a week.</summary>
     public bool NeedsAttention => IsFailure(Status) || Warning >= ExpiryWarning.Within7Days;

@@ -103,11 +103,13 @@ public sealed class SecretHealthService(
     public async Task<IReadOnlyDictionary<Guid, HealthView>> TeamHealthAsync(Guid teamId, CancellationToken ct = default)
     {
         var now = Clock.UtcNow(time);
-        var rows = await db.Secrets.AsNoTracking().Where(s => s.TeamId == teamId).Select(s => new { s.Id, s.Health }).ToListAsync(ct);
-        return rows.ToDictionary(r => r.Id, r => HealthView.Of(r.Health, now));
+        var rows = await db.Secrets.AsNoTracking().Where(s => s.TeamId == teamId)
+            .Select(s => new { s.Id, s.Health, s.CredentialsUpdatedAt, s.CredentialExpirationDays }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id,
+            r => HealthView.Of(r.Health, now, CredentialExpiry.ExpireAt(r.CredentialsUpdatedAt, r.CredentialExpirationDays, r.Health.ExpiresAt)));
     }
 
-    public HealthView ViewOf(Secret secret) => HealthView.Of(secret.Health, Clock.UtcNow(time));
+    public HealthView ViewOf(Secret secret) => HealthView.Of(secret, Clock.UtcNow(time));
 
     /// <summary>Names and statuses only: an audit event never holds a value, a length or a fingerprint.</summary>
     private static object AuditDetails(SecretCheck check) => new

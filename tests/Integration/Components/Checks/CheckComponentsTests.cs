@@ -52,7 +52,7 @@ public sealed class CheckComponentsTests
         await using var ctx = PortalComponents.NewContext();
         var health = new SecretHealth { Status = status, CheckedAt = Now.AddHours(-3), ExpiresAt = expiresInDays is { } d ? Now.AddDays(d) : null };
 
-        var cut = ctx.Render<HealthBadge>(p => p.Add(c => c.Health, HealthView.Of(health, Now)).Add(c => c.Now, Now));
+        var cut = ctx.Render<HealthBadge>(p => p.Add(c => c.Health, HealthView.Of(health, Now, health.ExpiresAt)).Add(c => c.Now, Now));
 
         var badge = cut.Find("[data-testid='health-badge']");
         Assert.Contains(label, badge.TextContent);

@@ -127,6 +127,35 @@ public sealed class SecretEditorTests(LocalApiPortal fixture) : IClassFixture<Lo
         Assert.Equal("true", cut.Find("[data-testid='fill-from-vault']").GetAttribute("aria-expanded"));
     }
 
+    [Fact]
+    public async Task RotateEvery_IsPrefilled_RefusesOutOfRange_AndSavesWithoutTouchingTheCredentials()
+    {
+        var team = await Portal.CreateTeamAsync("Acme", "pro");
+        var owner = new TeamActor(team.TeamId, team.OwnerId, TeamRole.Owner);
+        var created = (await Portal.WithAsync<SecretService, Core.Common.Result<SecretDetails>>(s => s.CreateAsync(owner, new CreateSecretRequest
+        {
+            Name = "Rotated", SecretType = "s3", AuthMethod = "s3_access_key", CredentialExpirationDays = 30,
+            Credentials = new() { ["access_key_id"] = "AKIAIOSFODNN7EXAMPLE", ["secret_access_key"] = "secret" },
+        }))).Value!.Secret;
+        await using var ctx = PortalComponents.NewContext(Portal);
+        ctx.Render<MudPopoverProvider>();
+        var cut = ctx.Render<SecretEditor>(p => p.AddCascadingValue(PortalComponents.OwnerContext(team)).Add(c => c.Id, created.Id));
+        cut.WaitForElement("[data-testid='secret-editor']");
+        Assert.Equal("30", cut.Find("#secret-rotate-days").GetAttribute("value"));
+
+        var field = cut.FindComponent<MudNumericField<int?>>();
+        await cut.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(0));
+        await cut.InvokeAsync(() => cut.Find("[data-testid='secret-editor']").Submit());
+        Assert.NotEmpty(cut.FindAll("[data-testid='error-credential_expiration_days']"));
+        Assert.Equal(30, (await Portal.WithAsync<SecretService, Core.Common.Result<SecretDetails>>(s => s.GetAsync(owner, created.Id))).Value!.Secret.CredentialExpirationDays);
+
+        await cut.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(60));
+        await cut.InvokeAsync(() => cut.Find("[data-testid='secret-editor']").Submit());
+        var saved = (await Portal.WithAsync<SecretService, Core.Common.Result<SecretDetails>>(s => s.GetAsync(owner, created.Id))).Value!.Secret;
+        Assert.Equal(60, saved.CredentialExpirationDays);
+        Assert.Equal(created.CredentialsUpdatedAt, saved.CredentialsUpdatedAt);
+    }
+
     private static IRenderedComponent<SecretEditor> RenderEditor(BunitContext ctx, TeamFixture team)
     {
         ctx.Render<MudPopoverProvider>();

@@ -540,9 +540,15 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("CredentialExpirationDays")
+                        .HasColumnType("integer");
+
                     b.PrimitiveCollection<List<string>>("CredentialFields")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<DateTime>("CredentialsUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()
@@ -767,6 +773,12 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
 
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("CredentialExpirationDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CredentialsUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()

@@ -533,8 +533,14 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.Property<Guid>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CredentialExpirationDays")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("CredentialFields")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CredentialsUpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DeletedAt")
@@ -759,6 +765,12 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CredentialExpirationDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CredentialsUpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DeletedAt")

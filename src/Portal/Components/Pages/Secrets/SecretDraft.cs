@@ -16,6 +16,9 @@ public sealed class SecretDraft
 {
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
+
+    /// <summary>The expiry policy (credential_expiration_days); null for none.</summary>
+    public int? RotateEveryDays { get; set; }
     public string? SecretType { get; private set; }
     public string? AuthMethodId { get; private set; }
     public SecretSource Source { get; private set; } = SecretSource.Direct;
@@ -55,6 +58,7 @@ public sealed class SecretDraft
             Existing = details,
             Name = secret.Name,
             Description = secret.Description ?? "",
+            RotateEveryDays = secret.CredentialExpirationDays,
             SecretType = secret.SecretType,
             AuthMethodId = secret.AuthMethod,
             Source = secret.IsDirect ? SecretSource.Direct : SecretSource.Vault,
@@ -154,6 +158,7 @@ public sealed class SecretDraft
         Credentials = Source == SecretSource.Direct ? CredentialsToSend() : null,
         VaultConnectionId = Source == SecretSource.Vault ? ConnectionId?.ToString() ?? "" : null,
         FieldMappings = Source == SecretSource.Vault ? MappingsToSend() : null,
+        CredentialExpirationDays = RotateEveryDays,
     };
 
     public UpdateSecretRequest ToUpdate() => new()
@@ -163,6 +168,8 @@ public sealed class SecretDraft
         AuthMethod = AuthMethodChanged ? AuthMethodId : null,
         Credentials = Existing!.Secret.IsDirect && Replacing ? CredentialsToSend() : null,
         FieldMappings = Existing.Secret.IsDirect ? null : MappingsToSend(),
+        // The editor shows the policy, so it always sends it: an emptied field clears it.
+        CredentialExpirationDays = RotateEveryDays,
     };
 
     /// <summary>What the checker needs to check this unsaved input: the typed values or the mappings (values stay in memory).</summary>

@@ -27,7 +27,7 @@ public sealed class SecretFilter
     {
         var s = details.Secret;
         return (Type == "" || s.SecretType == Type)
-               && (!NeedsAttention || HealthView.Of(s.Health, Now).NeedsAttention)
+               && (!NeedsAttention || HealthView.Of(s, Now).NeedsAttention)
                && (Source == "" || (Source == Direct ? s.IsDirect : s.VaultConnectionId == Connection))
                && (string.IsNullOrWhiteSpace(Search) || SearchText(details).Contains(Search.Trim(), StringComparison.OrdinalIgnoreCase));
     }

@@ -6,15 +6,19 @@ using Microsoft.JSInterop;
 namespace Dataraven.Portal.Components.Pages.VaultConnections;
 
 /// <summary>What the wizard can bring back after a lost circuit: provider, name, description and settings, never credentials.</summary>
-public sealed record WizardDraft(Guid TeamId, VaultType Type, string? Name, string? Description, Dictionary<string, string?> Settings)
+public sealed record WizardDraft(Guid TeamId, VaultType Type, string? Name, string? Description, Dictionary<string, string?> Settings,
+    int? CredentialExpirationDays = null)
 {
     public static WizardDraft Of(Guid teamId, VaultType type, CreateVaultConnectionRequest model) =>
         new(teamId, type, model.Name, model.Description,
-            VaultProviderCatalog.Get(type).Settings.ToDictionary(f => f.WireName, f => model.Value(f.WireName)));
+            VaultProviderCatalog.Get(type).Settings.ToDictionary(f => f.WireName, f => model.Value(f.WireName)),
+            model.CredentialExpirationDays);
 
     public CreateVaultConnectionRequest ToRequest()
     {
-        var model = new CreateVaultConnectionRequest { Verify = true, VaultType = Type.ToWire(), Name = Name, Description = Description };
+        var model = new CreateVaultConnectionRequest { Verify = true, VaultType = Type.ToWire(), Name = Name, Description = Description,
+            CredentialExpirationDays = CredentialExpirationDays,
+        };
         foreach (var field in VaultProviderCatalog.Get(Type).Settings)
         {
             model.SetValue(field.WireName, Settings.GetValueOrDefault(field.WireName) ?? field.Default);
