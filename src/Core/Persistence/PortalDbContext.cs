@@ -39,6 +39,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<Notifications.NotificationMark> NotificationMarks => Set<Notifications.NotificationMark>();
     public DbSet<Notifications.Webhooks.Webhook> Webhooks => Set<Notifications.Webhooks.Webhook>();
     public DbSet<Notifications.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Notifications.Webhooks.WebhookDelivery>();
+    public DbSet<Owners.ObjectOwner> ObjectOwners => Set<Owners.ObjectOwner>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -253,6 +254,17 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Ignore(d => d.MessageId);
             e.HasIndex(d => new { d.WebhookId, d.Status, d.EventSequence });
             e.HasOne<Notifications.Webhooks.Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Owners (issue 21): a membership's rows, so a member who leaves (or a team deleted) stops owning anything.
+        builder.Entity<Owners.ObjectOwner>(e =>
+        {
+            e.ToTable("object_owners");
+            e.HasKey(o => new { o.ObjectId, o.UserId });
+            e.Property(o => o.ObjectType).HasMaxLength(32);
+            e.HasIndex(o => new { o.TeamId, o.UserId });
+            e.HasIndex(o => new { o.TeamId, o.ObjectType });
+            e.HasOne<TeamMember>().WithMany().HasForeignKey(o => new { o.TeamId, o.UserId }).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

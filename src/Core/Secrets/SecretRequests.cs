@@ -16,6 +16,9 @@ public sealed class CreateSecretRequest
     /// <summary>Vault secrets: the id (UUID string) of a vault connection of the same team.</summary>
     public string? VaultConnectionId { get; set; }
     public List<FieldMappingRequest>? FieldMappings { get; set; }
+
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ public sealed class UpdateSecretRequest
     public string? AuthMethod { get; set; }
     public Dictionary<string, string>? Credentials { get; set; }
     public List<FieldMappingRequest>? FieldMappings { get; set; }
+
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 public sealed class FieldMappingRequest
@@ -47,6 +53,7 @@ public static class SecretFields
     public const string Credentials = "credentials";
     public const string VaultConnectionId = "vault_connection_id";
     public const string FieldMappings = "field_mappings";
+    public const string OwnerIds = Owners.OwnerRules.Field;
 
     /// <summary><c>credentials.&lt;field&gt;</c></summary>
     public static string Credential(string field) => $"{Credentials}.{field}";

@@ -18,7 +18,7 @@ namespace Dataraven.Core.Secrets;
 /// <param name="connectionVault">The vault a scoped 1Password connection may read (null: unscoped): every reference must point into it.</param>
 public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 {
-    public SecretValidator(VaultType? connectionType = null, string? connectionVault = null)
+    public SecretValidator(VaultType? connectionType = null, string? connectionVault = null, IReadOnlySet<Guid>? memberIds = null)
     {
         ConnectionType = connectionType;
 
@@ -39,6 +39,7 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
             .OverridePropertyName(S.AuthMethod);
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckSource(request, connectionType, context, connectionVault));
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 
     public VaultType? ConnectionType { get; }
@@ -52,7 +53,8 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 /// <param name="connectionType">The vault type of the existing secret's connection (null for a direct secret).</param>
 public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretRequest>
 {
-    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null, string? connectionVault = null)
+    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null, string? connectionVault = null,
+        IReadOnlySet<Guid>? memberIds = null)
     {
         RuleFor(x => x.Name).Cascade(CascadeMode.Stop)
             .Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("Name cannot be empty.")
@@ -68,6 +70,7 @@ public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretReques
             .OverridePropertyName(S.AuthMethod);
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckUpdate(existing, request, connectionType, context, connectionVault));
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 }
 

@@ -34,6 +34,9 @@ public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
     /// <summary>Check the credentials against the provider before storing. Null counts as true.</summary>
     public bool? Verify { get; set; } = true;
 
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
+
     /// <summary>A provider-specific value by its wire name, for the rules and forms that the catalog drives.</summary>
     public string? Value(string field) => VaultProviderCatalog.Field(field).Access.Get(this);
 
@@ -47,6 +50,9 @@ public sealed class UpdateVaultConnectionRequest
 
     /// <summary>1Password only: a new vault scope; a change is verified with the stored token before it is kept.</summary>
     public string? Vault { get; set; }
+
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 /// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
@@ -86,4 +92,5 @@ public static class VaultConnectionFields
     public const string SecretPath = "secret_path";
     public const string Verify = "verify";
     public const string Vault = "vault";
+    public const string OwnerIds = Owners.OwnerRules.Field;
 }

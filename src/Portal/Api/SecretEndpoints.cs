@@ -2,6 +2,8 @@ using Dataraven.Core.Checks.Health;
 using Dataraven.Core.Common;
 using Dataraven.Core.Secrets;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Dataraven.Core.VaultConnections;
 using Dataraven.Portal.Auth;
 using static Dataraven.Portal.Api.VaultConnectionEndpoints;
@@ -15,7 +17,8 @@ public sealed record SecretResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string SecretType, string AuthMethod, string Source,
     Guid? VaultConnectionId, string? VaultConnectionName, string? VaultType,
     IReadOnlyList<FieldMappingResponse> FieldMappings, IReadOnlyList<string> CredentialFields,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy, SecretHealthResponse Health)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy, SecretHealthResponse Health,
+    IReadOnlyList<OwnerResponse> Owners)
 {
     public const string DirectSource = "direct";
     public const string VaultSource = "vault";
@@ -27,7 +30,8 @@ public sealed record SecretResponse(
             s.VaultConnectionId, d.VaultConnectionName, d.VaultType?.ToWire(),
             s.FieldMappings.Select(m => new FieldMappingResponse(m.FieldName, m.Reference)).ToList(),
             s.IsDirect ? s.CredentialFields : s.FieldMappings.Select(m => m.FieldName).ToList(),
-            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, SecretHealthResponse.From(HealthView.Of(s.Health, now)));
+            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, SecretHealthResponse.From(HealthView.Of(s.Health, now)),
+            OwnerResponse.From(d.Owners));
     }
 }
 
@@ -47,15 +51,24 @@ public static class SecretEndpoints
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
         // The service (and its DbContext) is resolved only when the cache has no answer.
-        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
-                lists.ServeAsync(http, TeamListCache.Secrets, async now =>
+        group.MapGet("/", async Task<Results<CachedJson<List<SecretResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+                [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
+            {
+                var owner = OwnerFilter.Parse(ownerId);
+                if (!owner.IsSuccess)
                 {
-                    var secrets = await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct);
+                    return owner.Problem!.ToResult();
+                }
+                return await lists.ServeAsync(http, TeamListCache.Secrets, async now =>
+                {
+                    var secrets = await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner.Value);
                     return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
                         secrets.Select(s => HealthView.StatusChangesAt(s.Secret.Health, now)).Min());
-                }, ct))
+                }, ct, owner.Value?.ToString());
+            })
+            .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")
-            .WithSummary("List the team's secrets");
+            .WithSummary("List the team's secrets (owner_id: only those that user owns)");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
                 (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, Now(http))))

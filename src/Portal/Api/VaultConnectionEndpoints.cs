@@ -1,5 +1,7 @@
 using Dataraven.Core.VaultConnections;
 using Dataraven.Portal.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dataraven.Portal.Api;
 
@@ -8,14 +10,15 @@ public sealed record VaultConnectionResponse(
     Guid Id, Guid TeamId, string Name, string? Description, string VaultType,
     string? Project, string? Config, string? ProjectId, string? Environment, string? SecretPath,
     string Status, DateTime? LastVerifiedAt, string? LastVerificationError, int SecretsCount,
-    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault)
+    DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault,
+    IReadOnlyList<OwnerResponse> Owners)
 {
     public static VaultConnectionResponse From(VaultConnectionDetails d)
     {
         var c = d.Connection;
         return new(c.Id, c.TeamId, c.Name, c.Description, c.VaultType.ToWire(), c.Project, c.Config, c.ProjectId,
             c.Environment, c.SecretPath, c.Status.ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
-            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault);
+            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault, OwnerResponse.From(d.Owners));
     }
 }
 
@@ -45,11 +48,21 @@ public static class VaultConnectionEndpoints
             .WithName("createVaultConnection")
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        group.MapGet("/", (HttpContext http, TeamListCache lists, CancellationToken ct) =>
-                lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
-                    ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct)).Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct))
+        group.MapGet("/", async Task<Results<CachedJson<List<VaultConnectionResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+                [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
+            {
+                var owner = OwnerFilter.Parse(ownerId);
+                if (!owner.IsSuccess)
+                {
+                    return owner.Problem!.ToResult();
+                }
+                return await lists.ServeAsync(http, TeamListCache.VaultConnections, async _ =>
+                    ((await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, owner.Value))
+                        .Select(VaultConnectionResponse.From).ToList(), (DateTime?)null), ct, owner.Value?.ToString());
+            })
+            .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listVaultConnections")
-            .WithSummary("List the team's vault connections");
+            .WithSummary("List the team's vault connections (owner_id: only those that user owns)");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await service.GetAsync(http.Actor(), id, ct)).ToOk(VaultConnectionResponse.From))

@@ -516,6 +516,31 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ObjectId", "UserId");
+
+                    b.HasIndex("TeamId", "ObjectType");
+
+                    b.HasIndex("TeamId", "UserId");
+
+                    b.ToTable("object_owners", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Secrets.Secret", b =>
                 {
                     b.Property<Guid>("Id")
@@ -977,6 +1002,15 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.HasOne("Dataraven.Core.Notifications.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
