@@ -30,6 +30,9 @@ public sealed class SecretDraft
     /// <summary>The secret being edited, or null for a new one.</summary>
     public SecretDetails? Existing { get; private set; }
 
+    /// <summary>The owners to save (the editor starts a new secret with the signed-in member).</summary>
+    public IReadOnlyCollection<Guid> OwnerIds { get; set; } = [];
+
     public bool IsEdit => Existing is not null;
     public SecretTypeDefinition? Type => SecretCatalog.Find(SecretType);
     public AuthMethod? Method => Type?.FindAuthMethod(AuthMethodId);
@@ -59,6 +62,7 @@ public sealed class SecretDraft
             AuthMethodId = secret.AuthMethod,
             Source = secret.IsDirect ? SecretSource.Direct : SecretSource.Vault,
             ConnectionId = secret.VaultConnectionId,
+            OwnerIds = details.Owners.Select(o => o.Id).ToList(),
         };
         // References are not secret: prefill them. Stored credential values are never read.
         foreach (var mapping in secret.FieldMappings)
@@ -154,6 +158,7 @@ public sealed class SecretDraft
         Credentials = Source == SecretSource.Direct ? CredentialsToSend() : null,
         VaultConnectionId = Source == SecretSource.Vault ? ConnectionId?.ToString() ?? "" : null,
         FieldMappings = Source == SecretSource.Vault ? MappingsToSend() : null,
+        OwnerIds = OwnerIds.Select(id => id.ToString()).ToList(),
     };
 
     public UpdateSecretRequest ToUpdate() => new()
@@ -163,6 +168,7 @@ public sealed class SecretDraft
         AuthMethod = AuthMethodChanged ? AuthMethodId : null,
         Credentials = Existing!.Secret.IsDirect && Replacing ? CredentialsToSend() : null,
         FieldMappings = Existing.Secret.IsDirect ? null : MappingsToSend(),
+        OwnerIds = OwnerIds.Select(id => id.ToString()).ToList(),
     };
 
     /// <summary>What the checker needs to check this unsaved input: the typed values or the mappings (values stay in memory).</summary>
