@@ -40,6 +40,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<Notifications.Webhooks.Webhook> Webhooks => Set<Notifications.Webhooks.Webhook>();
     public DbSet<Notifications.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Notifications.Webhooks.WebhookDelivery>();
     public DbSet<Owners.ObjectOwner> ObjectOwners => Set<Owners.ObjectOwner>();
+    public DbSet<Notifications.NotificationEmailOptOut> NotificationEmailOptOuts => Set<Notifications.NotificationEmailOptOut>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -265,6 +266,15 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.HasIndex(o => new { o.TeamId, o.UserId });
             e.HasIndex(o => new { o.TeamId, o.ObjectType });
             e.HasOne<TeamMember>().WithMany().HasForeignKey(o => new { o.TeamId, o.UserId }).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Email to owners (issue 24): the kinds a user turned off.
+        builder.Entity<Notifications.NotificationEmailOptOut>(e =>
+        {
+            e.ToTable("notification_email_opt_outs");
+            e.HasKey(o => new { o.UserId, o.Kind });
+            e.Property(o => o.Kind).HasMaxLength(32);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -344,6 +344,20 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.ToTable("invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("notification_email_opt_outs", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -994,6 +1008,15 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.HasOne("Dataraven.Core.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
