@@ -53,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<RecentProviderChecks>();
         services.AddScoped<SecretService>();
+        services.AddScoped<Owners.ObjectOwners>();
         services.AddScoped<CredentialReconciler>();
         services.AddOptions<Trash.RetentionOptions>().Bind(configuration.GetSection(Trash.RetentionOptions.SectionName));
         services.AddSingleton<Trash.TrashStamps>();

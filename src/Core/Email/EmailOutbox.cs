@@ -24,6 +24,9 @@ public static class EmailKinds
     public const string Invitation = "invitation";
     public const string PasswordReset = "password_reset";
     public const string Notice = "notice";
+
+    /// <summary>A notification event, to the owners of what it is about.</summary>
+    public const string Notification = "notification";
 }
 
 /// <summary>

@@ -37,9 +37,11 @@ public sealed class NotificationSignal
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
 
-public sealed class NotificationEvents(PortalDbContext db, TimeProvider time, NotificationSignal signal) : INotificationEvents
+public sealed class NotificationEvents(PortalDbContext db, TimeProvider time, NotificationSignal signal, NotificationEmails emails,
+    Email.EmailOutboxSignal emailSignal) : INotificationEvents
 {
     private bool _subscribed;
+    private bool _emailSubscribed;
 
     public NotificationEvent Raise(Guid teamId, string type, NotificationTarget target, string? status = null, string? errorClass = null,
         DateTime? expiresAt = null, string? message = null, Guid? webhookId = null)
@@ -57,10 +59,27 @@ public sealed class NotificationEvents(PortalDbContext db, TimeProvider time, No
             Body = body.ToJson(), CreatedAt = now,
         };
         db.NotificationEvents.Add(row);
+        // A webhook test is for its webhook alone; every other event also emails the target's owners.
+        var emailed = webhookId is null && emails.Stage(teamId, type, target, message) > 0;
         if (!_subscribed)
         {
             _subscribed = true;
             db.SavedChanges += (_, _) => signal.Notify();
+        }
+        if (emailed && !_emailSubscribed)
+        {
+            _emailSubscribed = true;
+            db.SavedChanges += (_, _) =>
+            {
+                emailSignal.Pulse();
+                // Inside a caller's transaction the rows are not visible yet: a sender woken now finds nothing and would
+                // wait for its next poll. Wake it again shortly, after the commit (the poll stays the last resort).
+                if (db.Database.CurrentTransaction is not null)
+                {
+                    _ = Task.Delay(TimeSpan.FromMilliseconds(300)).ContinueWith(_ => emailSignal.Pulse(), TaskScheduler.Default);
+                    _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => emailSignal.Pulse(), TaskScheduler.Default);
+                }
+            };
         }
         return row;
     }

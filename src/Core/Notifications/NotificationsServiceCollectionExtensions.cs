@@ -13,6 +13,8 @@ public static class NotificationsServiceCollectionExtensions
         services.Configure<WebhooksOptions>(configuration.GetSection(WebhooksOptions.Section));
         services.AddSingleton<NotificationSignal>();
         services.AddScoped<INotificationEvents, NotificationEvents>();
+        services.AddScoped<NotificationEmails>();
+        services.AddScoped<NotificationEmailPreferences>();
         services.AddScoped<ExpiryNotices>();
         services.AddScoped<WebhookService>();
         services.TryAddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();

@@ -39,6 +39,8 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     public DbSet<Notifications.NotificationMark> NotificationMarks => Set<Notifications.NotificationMark>();
     public DbSet<Notifications.Webhooks.Webhook> Webhooks => Set<Notifications.Webhooks.Webhook>();
     public DbSet<Notifications.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Notifications.Webhooks.WebhookDelivery>();
+    public DbSet<Owners.ObjectOwner> ObjectOwners => Set<Owners.ObjectOwner>();
+    public DbSet<Notifications.NotificationEmailOptOut> NotificationEmailOptOuts => Set<Notifications.NotificationEmailOptOut>();
 
     /// <summary>
     /// Called first inside a write transaction that checks the team's other records before it writes (tier limits,
@@ -193,6 +195,11 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
         // 1Password vault scoping (issue 20): the one vault a 1Password connection may read.
         builder.Entity<VaultConnection>(e => e.Property(v => v.Vault).HasMaxLength(255));
 
+        // The expiry policy: rows from before it get a value in the migration (their last update); the default only makes
+        // SQLite's ADD COLUMN ... NOT NULL possible and keeps the migrated schema equal to the model's. Every write sets it.
+        builder.Entity<VaultConnection>(e => e.Property(v => v.CredentialsUpdatedAt).HasDefaultValue(DateTime.UnixEpoch));
+        builder.Entity<Secret>(e => e.Property(s => s.CredentialsUpdatedAt).HasDefaultValue(DateTime.UnixEpoch));
+
         // The trash (soft delete): every query but the trash's own (IgnoreQueryFilters) sees only live records; a trashed
         // one frees its name (the unique indexes cover live rows only); DeletedAt is a concurrency token, so a delete, a
         // restore, a purge or any other write of a row whose trash state changed meanwhile fails as a lost race (404).
@@ -266,6 +273,26 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
             e.Ignore(d => d.MessageId);
             e.HasIndex(d => new { d.WebhookId, d.Status, d.EventSequence });
             e.HasOne<Notifications.Webhooks.Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Owners (issue 21): a membership's rows, so a member who leaves (or a team deleted) stops owning anything.
+        builder.Entity<Owners.ObjectOwner>(e =>
+        {
+            e.ToTable("object_owners");
+            e.HasKey(o => new { o.ObjectId, o.UserId });
+            e.Property(o => o.ObjectType).HasMaxLength(32);
+            e.HasIndex(o => new { o.TeamId, o.UserId });
+            e.HasIndex(o => new { o.TeamId, o.ObjectType });
+            e.HasOne<TeamMember>().WithMany().HasForeignKey(o => new { o.TeamId, o.UserId }).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Email to owners (issue 24): the kinds a user turned off.
+        builder.Entity<Notifications.NotificationEmailOptOut>(e =>
+        {
+            e.ToTable("notification_email_opt_outs");
+            e.HasKey(o => new { o.UserId, o.Kind });
+            e.Property(o => o.Kind).HasMaxLength(32);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

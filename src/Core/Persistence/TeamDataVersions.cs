@@ -157,10 +157,11 @@ public sealed class TeamDataVersions : SaveChangesInterceptor, IDbTransactionInt
             return;
         }
         // Owned field mappings never change alone: every write that replaces them also sets the secret's UpdatedAt.
+        // An owner change shows in both lists (owners, ?owner_id=), so it changes the version too.
         var teams = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
-                        e.Entity is Secret or VaultConnection)
-            .Select(e => ((INamedTeamRecord)e.Entity).TeamId)
+                        e.Entity is Secret or VaultConnection or Owners.ObjectOwner)
+            .Select(e => e.Entity is Owners.ObjectOwner owner ? owner.TeamId : ((INamedTeamRecord)e.Entity).TeamId)
             .ToHashSet();
         if (teams.Count == 0)
         {

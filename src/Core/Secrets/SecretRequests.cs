@@ -19,6 +19,8 @@ public sealed class CreateSecretRequest
 
     /// <summary>Days the credentials may live before they must be rotated (1-3650); null for no policy.</summary>
     public int? CredentialExpirationDays { get; set; }
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 /// <summary>
@@ -51,6 +53,8 @@ public sealed class UpdateSecretRequest
     public bool CredentialExpirationDaysGiven { get; private set; }
 
     private int? _credentialExpirationDays;
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 public sealed class FieldMappingRequest
@@ -70,6 +74,7 @@ public static class SecretFields
     public const string VaultConnectionId = "vault_connection_id";
     public const string FieldMappings = "field_mappings";
     public const string CredentialExpirationDays = Common.CredentialExpiry.DaysField;
+    public const string OwnerIds = Owners.OwnerRules.Field;
 
     /// <summary><c>credentials.&lt;field&gt;</c></summary>
     public static string Credential(string field) => $"{Credentials}.{field}";

@@ -13,7 +13,10 @@ using S = Dataraven.Core.Secrets.SecretFields;
 namespace Dataraven.Core.Secrets;
 
 /// <summary>A secret with the name and type of the vault connection it references (null for direct secrets).</summary>
-public sealed record SecretDetails(Secret Secret, string? VaultConnectionName, VaultType? VaultType);
+public sealed record SecretDetails(Secret Secret, string? VaultConnectionName, VaultType? VaultType)
+{
+    public IReadOnlyList<Owners.OwnerRef> Owners { get; init; } = [];
+}
 
 /// <summary>
 /// Storage credentials. Direct secrets keep their values in the credential store (one value per secret);
@@ -27,24 +30,29 @@ public sealed class SecretService(
     AuditTrail audit,
     TeamAccess access,
     Trash.TrashStamps trash,
-    ILogger<SecretService> logger)
+    ILogger<SecretService> logger,
+    Owners.ObjectOwners owners)
 {
     private static readonly TeamRecordKind<Secret> SecretRecord = new("secret", s => AuditTarget.Secret(s.Id, s.Name));
 
-    public async Task<IReadOnlyList<SecretDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
+    /// <param name="ownerId">Only the secrets this user owns (null: all).</param>
+    public async Task<IReadOnlyList<SecretDetails>> ListAsync(TeamActor actor, CancellationToken ct = default, Guid? ownerId = null)
     {
         var secrets = await db.Secrets.AsNoTracking().Where(s => s.TeamId == actor.TeamId).ToListAsync(ct);
         var connections = await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId)
             .ToDictionaryAsync(v => v.Id, ct);
+        var ownersOf = await owners.OfTeamAsync(actor.TeamId, Owners.OwnedObjectTypes.Secret, ct);
         return secrets.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(s => Details(s, s.VaultConnectionId is { } id ? connections.GetValueOrDefault(id) : null))
+            .Select(s => Details(s, s.VaultConnectionId is { } id ? connections.GetValueOrDefault(id) : null)
+                with { Owners = ownersOf.GetValueOrDefault(s.Id) ?? [] })
+            .Where(d => ownerId is not { } o || d.Owners.Any(x => x.Id == o))
             .ToList();
     }
 
     public async Task<Result<SecretDetails>> GetAsync(TeamActor actor, Guid id, CancellationToken ct = default)
     {
         var secret = await db.Secrets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.TeamId == actor.TeamId, ct);
-        return secret is null ? new NotFoundProblem("secret") : await DetailsAsync(secret, ct);
+        return secret is null ? new NotFoundProblem("secret") : await DetailsAsync(secret, ct) with { Owners = await owners.OfAsync(id, ct) };
     }
 
     public async Task<Result<SecretDetails>> CreateAsync(TeamActor actor, CreateSecretRequest request, CancellationToken ct = default)
@@ -72,7 +80,8 @@ public sealed class SecretService(
                 return new NotFoundProblem("vault connection");
             }
         }
-        var validation = new SecretValidator(connection?.VaultType, connection?.Vault).Validate(request);
+        var memberIds = request.OwnerIds is null ? null : await owners.MemberIdsAsync(actor.TeamId, ct);
+        var validation = new SecretValidator(connection?.VaultType, connection?.Vault, memberIds).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
@@ -101,6 +110,8 @@ public sealed class SecretService(
             CredentialsUpdatedAt = now,
         };
         claim?.Staging(secret.Id);
+        var ownerIds = Owners.ObjectOwners.ForCreate(actor, request.OwnerIds);
+        owners.AddNew(actor.TeamId, Owners.OwnedObjectTypes.Secret, secret.Id, ownerIds);
         audit.Add(actor, AuditActions.SecretCreated, AuditTarget.Secret(secret.Id, name), details: new
         {
             secret_type = secret.SecretType,
@@ -108,6 +119,7 @@ public sealed class SecretService(
             source = connection is null ? "direct" : "vault",
             credential_fields = connection is null ? secret.CredentialFields : null,
             field_mappings = connection is null ? null : secret.FieldMappings.Select(m => m.FieldName).ToList(),
+            owners = ownerIds,
         });
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.Secrets, secret,
             CredentialKey.ForSecret(actor.TeamId, secret.Id),
@@ -132,7 +144,7 @@ public sealed class SecretService(
         }
         logger.LogInformation("Secret {SecretId} ({SecretType}, {Source}) created in team {TeamId}",
             secret.Id, secret.SecretType, connection is null ? "direct" : "vault", actor.TeamId);
-        return Details(secret, connection);
+        return Details(secret, connection) with { Owners = await owners.OfAsync(secret.Id, ct) };
     }
 
     public async Task<Result<SecretDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateSecretRequest request, CancellationToken ct = default)
@@ -146,7 +158,8 @@ public sealed class SecretService(
         var connection = secret.VaultConnectionId is { } cid
             ? await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == cid, ct)
             : null;
-        var validation = new UpdateSecretValidator(secret, connection?.VaultType, connection?.Vault).Validate(request);
+        var memberIds = request.OwnerIds is null ? null : await owners.MemberIdsAsync(actor.TeamId, ct);
+        var validation = new UpdateSecretValidator(secret, connection?.VaultType, connection?.Vault, memberIds).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
@@ -175,6 +188,8 @@ public sealed class SecretService(
         {
             secret.CredentialExpirationDays = request.CredentialExpirationDays;
         }
+        var ownerChange = request.OwnerIds is null ? null
+            : await owners.ReplaceAsync(actor.TeamId, Owners.OwnedObjectTypes.Secret, id, Owners.OwnerRules.Parse(request.OwnerIds), ct);
         secret.UpdatedBy = actor.UserId;
         secret.UpdatedAt = Clock.UtcNow(time);
         if (newCredentials is not null || mappingsChanged)
@@ -186,16 +201,18 @@ public sealed class SecretService(
         {
             fields = AuditDetails.Changed(("name", before.Name != secret.Name), ("description", before.Description != secret.Description),
                 ("auth_method", before.AuthMethod != secret.AuthMethod), ("credentials", newCredentials is not null),
-                ("field_mappings", !secret.IsDirect && request.FieldMappings is not null),
+                ("field_mappings", !secret.IsDirect && request.FieldMappings is not null), ("owners", ownerChange?.Any == true),
                 (S.CredentialExpirationDays, before.CredentialExpirationDays != secret.CredentialExpirationDays)),
             credential_fields = newCredentials?.Keys.ToArray(),
+            owners_added = ownerChange?.Any == true ? ownerChange.Added : null,
+            owners_removed = ownerChange?.Any == true ? ownerChange.Removed : null,
         });
 
         if (await records.SaveAsync(CredentialKey.ForSecret(actor.TeamId, id), newCredentials, secret.UpdatedAt, Conflicts(secret), ct) is { } lostRace)
         {
             return lostRace;
         }
-        return Details(secret, connection);
+        return Details(secret, connection) with { Owners = await owners.OfAsync(id, ct) };
     }
 
     /// <summary>

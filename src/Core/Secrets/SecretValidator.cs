@@ -18,7 +18,7 @@ namespace Dataraven.Core.Secrets;
 /// <param name="connectionVault">The vault a scoped 1Password connection may read (null: unscoped): every reference must point into it.</param>
 public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 {
-    public SecretValidator(VaultType? connectionType = null, string? connectionVault = null)
+    public SecretValidator(VaultType? connectionType = null, string? connectionVault = null, IReadOnlySet<Guid>? memberIds = null)
     {
         ConnectionType = connectionType;
 
@@ -40,6 +40,7 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
         RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckSource(request, connectionType, context, connectionVault));
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 
     public VaultType? ConnectionType { get; }
@@ -53,7 +54,8 @@ public sealed class SecretValidator : AbstractValidator<CreateSecretRequest>
 /// <param name="connectionType">The vault type of the existing secret's connection (null for a direct secret).</param>
 public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretRequest>
 {
-    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null, string? connectionVault = null)
+    public UpdateSecretValidator(Secret existing, VaultType? connectionType = null, string? connectionVault = null,
+        IReadOnlySet<Guid>? memberIds = null)
     {
         RuleFor(x => x.Name).Cascade(CascadeMode.Stop)
             .Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("Name cannot be empty.")
@@ -70,6 +72,7 @@ public sealed class UpdateSecretValidator : AbstractValidator<UpdateSecretReques
         RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
 
         RuleFor(x => x).Custom((request, context) => SecretRules.CheckUpdate(existing, request, connectionType, context, connectionVault));
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 }
 

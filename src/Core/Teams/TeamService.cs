@@ -14,7 +14,7 @@ public sealed record MemberView(Guid UserId, string Email, TeamRole Role, DateTi
 
 /// <summary>Teams, their members and roles. Membership changes are Owner-only; a team never loses its last Owner.</summary>
 public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> users, TimeProvider time, AuditTrail audit, TeamAccess access,
-    ApiKeyCache apiKeys)
+    ApiKeyCache apiKeys, Owners.ObjectOwners owners)
 {
     public Task<bool> AnyUserExistsAsync(CancellationToken ct = default) => db.Users.AnyAsync(ct);
 
@@ -166,8 +166,10 @@ public sealed class TeamService(PortalDbContext db, UserManager<PortalUser> user
             return ValidationProblem.For("role", "A team needs at least one Owner. Make someone else an Owner first.");
         }
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        // A member who leaves stops owning anything of the team (same save; the rows' foreign key would cascade too).
+        var released = newRole is null ? await owners.RemoveMemberAsync(actor.TeamId, userId, ct) : 0;
         audit.Add(actor, operation.AuditAction!, AuditTarget.Member(userId, email), details: newRole is null
-            ? (object)new { role = member.Role.ToWire() }
+            ? (object)new { role = member.Role.ToWire(), owned_objects = released }
             : new { role = new { from = member.Role.ToWire(), to = newRole.Value.ToWire() } });
         if (newRole is null)
         {

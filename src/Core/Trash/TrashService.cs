@@ -55,7 +55,8 @@ public sealed class TrashService(
     TimeProvider time,
     AuditTrail audit,
     TeamAccess access,
-    ILogger<TrashService> logger)
+    ILogger<TrashService> logger,
+    Owners.ObjectOwners owners)
 {
     public async Task<IReadOnlyList<TrashItem>> ListAsync(TeamActor actor, CancellationToken ct = default)
     {
@@ -116,7 +117,7 @@ public sealed class TrashService(
             return await audit.RefusedAsync(actor, AuditActions.SecretRestored, AuditTarget.Secret(id, name), result.Problem!, ct);
         }
         logger.LogInformation("Secret {SecretId} restored from the trash of team {TeamId}", id, actor.TeamId);
-        return new SecretDetails(secret, connection?.Name, connection?.VaultType);
+        return new SecretDetails(secret, connection?.Name, connection?.VaultType) { Owners = await owners.OfAsync(id, ct) };
     }
 
     public async Task<Result<VaultConnectionDetails>> RestoreVaultConnectionAsync(TeamActor actor, Guid id, RestoreRequest? request,
@@ -157,7 +158,10 @@ public sealed class TrashService(
             return await audit.RefusedAsync(actor, AuditActions.VaultConnectionRestored, AuditTarget.VaultConnection(id, name), result.Problem!, ct);
         }
         logger.LogInformation("Vault connection {ConnectionId} restored from the trash of team {TeamId}", id, actor.TeamId);
-        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct))
+        {
+            Owners = await owners.OfAsync(id, ct),
+        };
     }
 
     /// <summary>Deletes one trashed object for good, at once (Owner): the record, then its credential.</summary>
@@ -234,6 +238,7 @@ public sealed class TrashService(
             async c =>
             {
                 await db.LockTeamForWriteAsync(secret.TeamId, c);
+                await owners.RemoveObjectAsync(secret.Id, c);
                 return null;
             }, Conflicts(TrashItem.SecretType, secret.Name), ct);
         if (problem is null)
@@ -261,7 +266,9 @@ public sealed class TrashService(
             {
                 audit.Add(actor, AuditActions.SecretPurged, AuditTarget.Secret(s.Id, s.Name), details: new { secret_type = s.SecretType });
                 db.Remove(s);
+                await owners.RemoveObjectAsync(s.Id, c);
             }
+            await owners.RemoveObjectAsync(connection.Id, c);
             return null;
         }, Conflicts(TrashItem.VaultConnectionType, connection.Name), ct);
         if (problem is null)

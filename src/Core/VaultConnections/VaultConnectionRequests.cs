@@ -36,6 +36,8 @@ public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
 
     /// <summary>Days the credentials may live before they must be rotated (1-3650); null for no policy.</summary>
     public int? CredentialExpirationDays { get; set; }
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 
     /// <summary>A provider-specific value by its wire name, for the rules and forms that the catalog drives.</summary>
     public string? Value(string field) => VaultProviderCatalog.Field(field).Access.Get(this);
@@ -69,6 +71,8 @@ public sealed class UpdateVaultConnectionRequest
     public bool CredentialExpirationDaysGiven { get; private set; }
 
     private int? _credentialExpirationDays;
+    /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
+    public List<string>? OwnerIds { get; set; }
 }
 
 /// <summary>New credentials for an existing connection; which fields apply depends on its vault type.</summary>
@@ -109,4 +113,5 @@ public static class VaultConnectionFields
     public const string Verify = "verify";
     public const string Vault = "vault";
     public const string CredentialExpirationDays = Common.CredentialExpiry.DaysField;
+    public const string OwnerIds = Owners.OwnerRules.Field;
 }

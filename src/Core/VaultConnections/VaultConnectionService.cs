@@ -12,7 +12,10 @@ using F = Dataraven.Core.VaultConnections.VaultConnectionFields;
 
 namespace Dataraven.Core.VaultConnections;
 
-public sealed record VaultConnectionDetails(VaultConnection Connection, int SecretsCount);
+public sealed record VaultConnectionDetails(VaultConnection Connection, int SecretsCount)
+{
+    public IReadOnlyList<Owners.OwnerRef> Owners { get; init; } = [];
+}
 
 /// <param name="Outcome">What the provider did: the status alone cannot tell a refusal from a timeout.</param>
 public sealed record VerificationOutcome(bool Verified, string? Error, DateTime CheckedAt, ProviderOutcome Outcome);
@@ -33,16 +36,21 @@ public sealed class VaultConnectionService(
     TeamAccess access,
     Trash.TrashStamps trash,
     Notifications.INotificationEvents notifications,
-    ILogger<VaultConnectionService> logger)
+    ILogger<VaultConnectionService> logger,
+    Owners.ObjectOwners owners)
 {
     private static readonly TeamRecordKind<VaultConnection> Connection = new("vault connection", c => AuditTarget.VaultConnection(c.Id, c.Name));
 
-    public async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync(TeamActor actor, CancellationToken ct = default)
+    /// <param name="ownerId">Only the connections this user owns (null: all).</param>
+    public async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync(TeamActor actor, CancellationToken ct = default, Guid? ownerId = null)
     {
         var connections = await db.VaultConnections.AsNoTracking().Where(v => v.TeamId == actor.TeamId).ToListAsync(ct);
         var counts = await SecretCountsAsync(actor.TeamId, ct);
+        var ownersOf = await owners.OfTeamAsync(actor.TeamId, Owners.OwnedObjectTypes.VaultConnection, ct);
         return connections.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(c => new VaultConnectionDetails(c, counts.GetValueOrDefault(c.Id))).ToList();
+            .Select(c => new VaultConnectionDetails(c, counts.GetValueOrDefault(c.Id)) { Owners = ownersOf.GetValueOrDefault(c.Id) ?? [] })
+            .Where(d => ownerId is not { } o || d.Owners.Any(x => x.Id == o))
+            .ToList();
     }
 
     public async Task<Result<VaultConnectionDetails>> GetAsync(TeamActor actor, Guid id, CancellationToken ct = default)
@@ -50,7 +58,10 @@ public sealed class VaultConnectionService(
         var connection = await db.VaultConnections.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.TeamId == actor.TeamId, ct);
         return connection is null
             ? new NotFoundProblem("vault connection")
-            : new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+            : new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct))
+            {
+                Owners = await owners.OfAsync(id, ct),
+            };
     }
 
     /// <summary>The wizard's "test the connection": validates and asks the provider, stores nothing.</summary>
@@ -82,7 +93,8 @@ public sealed class VaultConnectionService(
         {
             return forbidden;
         }
-        var validation = new VaultConnectionValidator().Validate(request);
+        var memberIds = request.OwnerIds is null ? null : await owners.MemberIdsAsync(actor.TeamId, ct);
+        var validation = new VaultConnectionValidator(memberIds).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
@@ -139,8 +151,10 @@ public sealed class VaultConnectionService(
             CredentialExpirationDays = request.CredentialExpirationDays,
             CredentialsUpdatedAt = now,
         };
+        var ownerIds = Owners.ObjectOwners.ForCreate(actor, request.OwnerIds);
+        owners.AddNew(actor.TeamId, Owners.OwnedObjectTypes.VaultConnection, connection.Id, ownerIds);
         audit.Add(actor, AuditActions.VaultConnectionCreated, AuditTarget.VaultConnection(connection.Id, name),
-            details: new { vault_type = type.ToWire(), status = connection.Status.ToWire() });
+            details: new { vault_type = type.ToWire(), status = connection.Status.ToWire(), owners = ownerIds });
         var problem = await records.CreateAsync(actor.TeamId, LimitedResource.VaultConnections, connection,
             CredentialKey.ForVaultConnection(actor.TeamId, connection.Id), credentials,
             async c => await db.VaultConnections.NameTakenAsync(actor.TeamId, name, null, c) ? new NameConflictProblem(name) : null,
@@ -150,7 +164,7 @@ public sealed class VaultConnectionService(
             return await audit.RefusedAsync(actor, AuditActions.VaultConnectionCreated, refused, problem, ct);
         }
         logger.LogInformation("Vault connection {ConnectionId} ({VaultType}) created in team {TeamId}", connection.Id, type.ToWire(), actor.TeamId);
-        return new VaultConnectionDetails(connection, 0);
+        return new VaultConnectionDetails(connection, 0) { Owners = await owners.OfAsync(connection.Id, ct) };
     }
 
     public async Task<Result<VaultConnectionDetails>> UpdateAsync(TeamActor actor, Guid id, UpdateVaultConnectionRequest request, CancellationToken ct = default)
@@ -161,7 +175,8 @@ public sealed class VaultConnectionService(
             return refused;
         }
         var connection = found.Value!;
-        var validation = new UpdateVaultConnectionValidator().Validate(request);
+        var memberIds = request.OwnerIds is null ? null : await owners.MemberIdsAsync(actor.TeamId, ct);
+        var validation = new UpdateVaultConnectionValidator(memberIds).Validate(request);
         if (!validation.IsValid)
         {
             return validation.ToValidationProblem();
@@ -200,20 +215,27 @@ public sealed class VaultConnectionService(
         {
             connection.CredentialExpirationDays = request.CredentialExpirationDays;
         }
+        var ownerChange = request.OwnerIds is null ? null
+            : await owners.ReplaceAsync(actor.TeamId, Owners.OwnedObjectTypes.VaultConnection, id, Owners.OwnerRules.Parse(request.OwnerIds), ct);
         connection.UpdatedAt = Clock.UtcNow(time);
         var outOfScope = newVault is null ? [] : await OutOfScopeSecrets.FlagAsync(db, connection, connection.UpdatedAt, ct);
         audit.Add(actor, AuditActions.VaultConnectionUpdated, AuditTarget.VaultConnection(id, connection.Name), details: new
         {
             fields = AuditDetails.Changed(("name", before.Name != connection.Name), ("description", before.Description != connection.Description),
-                (F.Vault, before.Vault != connection.Vault),
+                (F.Vault, before.Vault != connection.Vault), ("owners", ownerChange?.Any == true),
                 (F.CredentialExpirationDays, before.CredentialExpirationDays != connection.CredentialExpirationDays)),
             secrets_out_of_scope = outOfScope.Count == 0 ? null : outOfScope,
+            owners_added = ownerChange?.Any == true ? ownerChange.Added : null,
+            owners_removed = ownerChange?.Any == true ? ownerChange.Removed : null,
         });
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
         }
-        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct))
+        {
+            Owners = await owners.OfAsync(id, ct),
+        };
     }
 
     /// <summary>Checks the stored credentials against the provider and records the answer as the status.</summary>
@@ -297,7 +319,10 @@ public sealed class VaultConnectionService(
             return lostRace;
         }
         logger.LogInformation("Vault connection {ConnectionId} credentials rotated in team {TeamId}", id, actor.TeamId);
-        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct));
+        return new VaultConnectionDetails(connection, await db.Secrets.CountAsync(s => s.VaultConnectionId == id, ct))
+        {
+            Owners = await owners.OfAsync(id, ct),
+        };
     }
 
     /// <summary>

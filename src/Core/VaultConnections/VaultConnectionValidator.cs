@@ -44,7 +44,7 @@ public static class VaultConnectionRules
 /// <summary>The body of <c>POST /vault-connections</c> and the wizard's form.</summary>
 public sealed class VaultConnectionValidator : AbstractValidator<CreateVaultConnectionRequest>
 {
-    public VaultConnectionValidator()
+    public VaultConnectionValidator(IReadOnlySet<Guid>? memberIds = null)
     {
         RuleFor(x => x.Name).RequiredText(F.Name, "Name", VaultConnectionRules.NameMaxLength);
         RuleFor(x => x.Description).OptionalText(F.Description, "Description", VaultConnectionRules.DescriptionMaxLength);
@@ -63,13 +63,14 @@ public sealed class VaultConnectionValidator : AbstractValidator<CreateVaultConn
                 VaultConnectionRules.CheckProviderFields(context, provider, provider.Fields, VaultProviderCatalog.AllFields, request.Value);
             }
         });
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 }
 
 /// <summary>The body of <c>PATCH /vault-connections/{id}</c>: null leaves a value unchanged.</summary>
 public sealed class UpdateVaultConnectionValidator : AbstractValidator<UpdateVaultConnectionRequest>
 {
-    public UpdateVaultConnectionValidator()
+    public UpdateVaultConnectionValidator(IReadOnlySet<Guid>? memberIds = null)
     {
         RuleFor(x => x.Name).Cascade(CascadeMode.Stop)
             .Must(n => n is null || !string.IsNullOrWhiteSpace(n)).WithMessage("Name cannot be empty.")
@@ -78,6 +79,7 @@ public sealed class UpdateVaultConnectionValidator : AbstractValidator<UpdateVau
             .OverridePropertyName(F.Name);
         RuleFor(x => x.Description).OptionalText(F.Description, "Description", VaultConnectionRules.DescriptionMaxLength);
         RuleFor(x => x.CredentialExpirationDays).ExpirationDays();
+        RuleFor(x => x).Custom((request, context) => Owners.OwnerRules.Check(context, request.OwnerIds, memberIds));
     }
 }
 

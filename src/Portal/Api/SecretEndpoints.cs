@@ -18,7 +18,8 @@ public sealed record SecretResponse(
     Guid? VaultConnectionId, string? VaultConnectionName, string? VaultType,
     IReadOnlyList<FieldMappingResponse> FieldMappings, IReadOnlyList<string> CredentialFields,
     DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, Guid UpdatedBy, SecretHealthResponse Health,
-    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt)
+    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt,
+    IReadOnlyList<OwnerResponse> Owners)
 {
     public const string DirectSource = "direct";
     public const string VaultSource = "vault";
@@ -31,7 +32,7 @@ public sealed record SecretResponse(
             s.FieldMappings.Select(m => new FieldMappingResponse(m.FieldName, m.Reference)).ToList(),
             s.IsDirect ? s.CredentialFields : s.FieldMappings.Select(m => m.FieldName).ToList(),
             s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, SecretHealthResponse.From(HealthView.Of(s, now)),
-            s.CredentialExpirationDays, s.CredentialsUpdatedAt, CredentialExpiry.Of(s));
+            s.CredentialExpirationDays, s.CredentialsUpdatedAt, CredentialExpiry.Of(s), OwnerResponse.From(d.Owners));
     }
 }
 
@@ -51,18 +52,25 @@ public static class SecretEndpoints
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
         // The service (and its DbContext) is resolved only when the cache has no answer. A time-dependent filter is never
-        // served from the cache: what it selects changes with the clock, not with the team's data version.
+        // served from the cache: what it selects changes with the clock, not with the team's data version. An owner filter
+        // is cached as its own variant of the list.
         group.MapGet("/", async Task<Results<CachedJson<List<SecretResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
-                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays, CancellationToken ct) =>
+                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
+                [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
             {
-                if (ExpiringFilter.Parse(expiringWithinDays) is { IsSuccess: false } bad)
+                var expiring = ExpiringFilter.Parse(expiringWithinDays);
+                if (!expiring.IsSuccess)
                 {
-                    return bad.Problem!.ToResult();
+                    return expiring.Problem!.ToResult();
                 }
-                var within = ExpiringFilter.Parse(expiringWithinDays).Value;
+                var owner = OwnerFilter.Parse(ownerId);
+                if (!owner.IsSuccess)
+                {
+                    return owner.Problem!.ToResult();
+                }
                 async Task<List<SecretDetails>> ListAsync() =>
-                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct)).ToList();
-                if (within is { } days)
+                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner.Value)).ToList();
+                if (expiring.Value is { } days)
                 {
                     var now = Now(http);
                     return CachedJson<List<SecretResponse>>.Of((await ListAsync())
@@ -74,11 +82,11 @@ public static class SecretEndpoints
                     var secrets = await ListAsync();
                     return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
                         secrets.Select(s => HealthView.StatusChangesAt(s.Secret, now)).Min());
-                }, ct);
+                }, ct, owner.Value?.ToString());
             })
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")
-            .WithSummary("List the team's secrets; expiring_within_days=N (0-3650) keeps those whose credentials_expire_at is within N days or past");
+            .WithSummary("List the team's secrets; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
                 (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, Now(http))))

@@ -40,7 +40,8 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
     private readonly bool _severalInstances = CoreServiceCollectionExtensions.UsesPostgres(configuration);
     private readonly ConcurrentDictionary<Guid, KnownVersion> _known = new();
 
-    private sealed record Key(Guid TeamId, string List, Guid Version);
+    /// <param name="Variant">A filter's value (e.g. <c>owner_id</c>): a filtered list never answers with the unfiltered bytes.</param>
+    private sealed record Key(Guid TeamId, string List, Guid Version, string? Variant);
 
     private sealed record Entry(byte[] Bytes, DateTime? ValidUntil);
 
@@ -48,9 +49,9 @@ public sealed class TeamListCache(IMemoryCache cache, TimeProvider time, IConfig
 
     /// <summary><paramref name="build"/> gives the response body and when it stops being true by time alone (or null).</summary>
     public async Task<CachedJson<T>> ServeAsync<T>(HttpContext http, string list, Func<DateTime, Task<(T Body, DateTime? ValidUntil)>> build,
-        CancellationToken ct)
+        CancellationToken ct, string? variant = null)
     {
-        var key = new Key(http.Actor().TeamId, list, await VersionAsync(http, http.Actor().TeamId, ct));
+        var key = new Key(http.Actor().TeamId, list, await VersionAsync(http, http.Actor().TeamId, ct), variant);
         var now = Core.Common.Clock.UtcNow(time);
         if (!cache.TryGetValue(key, out Entry? entry) || entry!.ValidUntil <= now)
         {

@@ -13,7 +13,8 @@ public sealed record VaultConnectionResponse(
     string? Project, string? Config, string? ProjectId, string? Environment, string? SecretPath,
     string Status, DateTime? LastVerifiedAt, string? LastVerificationError, int SecretsCount,
     DateTime CreatedAt, Guid CreatedBy, DateTime UpdatedAt, string? Vault,
-    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt)
+    int? CredentialExpirationDays, DateTime CredentialsUpdatedAt, DateTime? CredentialsExpireAt,
+    IReadOnlyList<OwnerResponse> Owners)
 {
     /// <param name="now">The moment the status is judged at: past <c>credentials_expire_at</c> it says expired.</param>
     public static VaultConnectionResponse From(VaultConnectionDetails d, DateTime now)
@@ -22,7 +23,7 @@ public sealed record VaultConnectionResponse(
         return new(c.Id, c.TeamId, c.Name, c.Description, c.VaultType.ToWire(), c.Project, c.Config, c.ProjectId,
             c.Environment, c.SecretPath, VaultConnectionStatuses.Of(c, now).ToWire(), c.LastVerifiedAt, c.LastVerificationError, d.SecretsCount,
             c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.Vault,
-            c.CredentialExpirationDays, c.CredentialsUpdatedAt, CredentialExpiry.Of(c));
+            c.CredentialExpirationDays, c.CredentialsUpdatedAt, CredentialExpiry.Of(c), OwnerResponse.From(d.Owners));
     }
 }
 
@@ -52,18 +53,25 @@ public static class VaultConnectionEndpoints
             .WithName("createVaultConnection")
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        // As the secrets list: a time-dependent filter bypasses the cache; the cached list is rebuilt when a status turns expired.
+        // As the secrets list: a time-dependent filter bypasses the cache, an owner filter is its own cached variant, and the
+        // cached list is rebuilt when a status turns expired.
         group.MapGet("/", async Task<Results<CachedJson<List<VaultConnectionResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
-                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays, CancellationToken ct) =>
+                [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
+                [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
             {
-                if (ExpiringFilter.Parse(expiringWithinDays) is { IsSuccess: false } bad)
+                var expiring = ExpiringFilter.Parse(expiringWithinDays);
+                if (!expiring.IsSuccess)
                 {
-                    return bad.Problem!.ToResult();
+                    return expiring.Problem!.ToResult();
                 }
-                var within = ExpiringFilter.Parse(expiringWithinDays).Value;
+                var owner = OwnerFilter.Parse(ownerId);
+                if (!owner.IsSuccess)
+                {
+                    return owner.Problem!.ToResult();
+                }
                 async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync() =>
-                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct);
-                if (within is { } days)
+                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, owner.Value);
+                if (expiring.Value is { } days)
                 {
                     var now = Now(http);
                     return CachedJson<List<VaultConnectionResponse>>.Of((await ListAsync())
@@ -75,11 +83,11 @@ public static class VaultConnectionEndpoints
                     var connections = await ListAsync();
                     return (connections.Select(c => VaultConnectionResponse.From(c, now)).ToList(),
                         connections.Select(c => HealthView.StatusChangesAt(CredentialExpiry.Of(c.Connection), now)).Min());
-                }, ct);
+                }, ct, owner.Value?.ToString());
             })
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listVaultConnections")
-            .WithSummary("List the team's vault connections; expiring_within_days=N (0-3650) keeps those whose credentials_expire_at is within N days or past");
+            .WithSummary("List the team's vault connections; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await service.GetAsync(http.Actor(), id, ct)).ToOk(c => VaultConnectionResponse.From(c, Now(http))))

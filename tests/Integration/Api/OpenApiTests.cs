@@ -166,7 +166,7 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
         Assert.Equal(
             ["id", "team_id", "name", "description", "vault_type", "project", "config", "project_id", "environment", "secret_path",
              "status", "last_verified_at", "last_verification_error", "secrets_count", "created_at", "created_by", "updated_at", "vault",
-             "credential_expiration_days", "credentials_updated_at", "credentials_expire_at"],
+             "credential_expiration_days", "credentials_updated_at", "credentials_expire_at", "owners"],
             connection);
         foreach (var list in new[] { "/secrets", "/vault-connections" })
         {
@@ -181,6 +181,24 @@ public sealed partial class OpenApiTests(LocalApiPortal fixture) : IClassFixture
         }
         Assert.NotNull(schemas["CreateSecretRequest"]!["properties"]!["field_mappings"]);
         Assert.NotNull(schemas["UsageResponse"]!["properties"]!["limits"]);
+    }
+
+    [Fact]
+    public async Task Owners_AreDocumented_OnRequestsResponsesAndListFilters()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var request in new[] { "CreateSecretRequest", "UpdateSecretRequest", "CreateVaultConnectionRequest", "UpdateVaultConnectionRequest" })
+        {
+            Assert.NotNull(schemas[request]!["properties"]!["owner_ids"]);
+        }
+        Assert.NotNull(schemas["SecretResponse"]!["properties"]!["owners"]);
+        Assert.Equal(["id", "email"], schemas["OwnerResponse"]!["properties"]!.AsObject().Select(p => p.Key));
+        foreach (var list in new[] { "/secrets", "/vault-connections" })
+        {
+            var parameters = document["paths"]![Team + list]!["get"]!["parameters"]!.AsArray();
+            Assert.Contains(parameters, p => (string?)p!["name"] == "owner_id" && (string?)p["in"] == "query");
+        }
     }
 
     [Fact]

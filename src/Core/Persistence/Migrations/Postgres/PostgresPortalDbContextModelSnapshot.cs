@@ -344,6 +344,20 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.ToTable("invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("notification_email_opt_outs", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -523,6 +537,31 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ObjectId", "UserId");
+
+                    b.HasIndex("TeamId", "ObjectType");
+
+                    b.HasIndex("TeamId", "UserId");
+
+                    b.ToTable("object_owners", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Secrets.Secret", b =>
                 {
                     b.Property<Guid>("Id")
@@ -548,7 +587,9 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text[]");
 
                     b.Property<DateTime>("CredentialsUpdatedAt")
-                        .HasColumnType("timestamp with time zone");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasDefaultValue(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()
@@ -778,7 +819,9 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("CredentialsUpdatedAt")
-                        .HasColumnType("timestamp with time zone");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasDefaultValue(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()
@@ -1001,6 +1044,15 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEvent", b =>
                 {
                     b.HasOne("Dataraven.Core.Teams.Team", null)
@@ -1033,6 +1085,15 @@ namespace Dataraven.Core.Persistence.Migrations.Postgres
                     b.HasOne("Dataraven.Core.Notifications.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -339,6 +339,20 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.ToTable("invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Kind");
+
+                    b.ToTable("notification_email_opt_outs", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -516,6 +530,31 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ObjectId", "UserId");
+
+                    b.HasIndex("TeamId", "ObjectType");
+
+                    b.HasIndex("TeamId", "UserId");
+
+                    b.ToTable("object_owners", (string)null);
+                });
+
             modelBuilder.Entity("Dataraven.Core.Secrets.Secret", b =>
                 {
                     b.Property<Guid>("Id")
@@ -541,7 +580,9 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CredentialsUpdatedAt")
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()
@@ -771,7 +812,9 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CredentialsUpdatedAt")
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
                     b.Property<DateTime?>("DeletedAt")
                         .IsConcurrencyToken()
@@ -973,6 +1016,15 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEmailOptOut", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Dataraven.Core.Notifications.NotificationEvent", b =>
                 {
                     b.HasOne("Dataraven.Core.Teams.Team", null)
@@ -1005,6 +1057,15 @@ namespace Dataraven.Core.Persistence.Migrations.Sqlite
                     b.HasOne("Dataraven.Core.Notifications.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dataraven.Core.Owners.ObjectOwner", b =>
+                {
+                    b.HasOne("Dataraven.Core.Teams.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

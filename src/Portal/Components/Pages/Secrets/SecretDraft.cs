@@ -33,6 +33,9 @@ public sealed class SecretDraft
     /// <summary>The secret being edited, or null for a new one.</summary>
     public SecretDetails? Existing { get; private set; }
 
+    /// <summary>The owners to save (the editor starts a new secret with the signed-in member).</summary>
+    public IReadOnlyCollection<Guid> OwnerIds { get; set; } = [];
+
     public bool IsEdit => Existing is not null;
     public SecretTypeDefinition? Type => SecretCatalog.Find(SecretType);
     public AuthMethod? Method => Type?.FindAuthMethod(AuthMethodId);
@@ -63,6 +66,7 @@ public sealed class SecretDraft
             AuthMethodId = secret.AuthMethod,
             Source = secret.IsDirect ? SecretSource.Direct : SecretSource.Vault,
             ConnectionId = secret.VaultConnectionId,
+            OwnerIds = details.Owners.Select(o => o.Id).ToList(),
         };
         // References are not secret: prefill them. Stored credential values are never read.
         foreach (var mapping in secret.FieldMappings)
@@ -159,6 +163,7 @@ public sealed class SecretDraft
         VaultConnectionId = Source == SecretSource.Vault ? ConnectionId?.ToString() ?? "" : null,
         FieldMappings = Source == SecretSource.Vault ? MappingsToSend() : null,
         CredentialExpirationDays = RotateEveryDays,
+        OwnerIds = OwnerIds.Select(id => id.ToString()).ToList(),
     };
 
     public UpdateSecretRequest ToUpdate() => new()
@@ -170,6 +175,7 @@ public sealed class SecretDraft
         FieldMappings = Existing.Secret.IsDirect ? null : MappingsToSend(),
         // The editor shows the policy, so it always sends it: an emptied field clears it.
         CredentialExpirationDays = RotateEveryDays,
+        OwnerIds = OwnerIds.Select(id => id.ToString()).ToList(),
     };
 
     /// <summary>What the checker needs to check this unsaved input: the typed values or the mappings (values stay in memory).</summary>

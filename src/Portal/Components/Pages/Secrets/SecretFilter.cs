@@ -18,6 +18,9 @@ public sealed class SecretFilter
     /// <summary>Only failing secrets and those expiring within a week (the overview links here).</summary>
     public bool NeedsAttention { get; set; }
 
+    /// <summary>Only what this user owns ("Owned by me"); null: everyone's.</summary>
+    public Guid? OwnedBy { get; set; }
+
     /// <summary>The moment health is judged at (expiry warnings).</summary>
     public DateTime Now { get; set; } = DateTime.UtcNow;
 
@@ -28,6 +31,7 @@ public sealed class SecretFilter
         var s = details.Secret;
         return (Type == "" || s.SecretType == Type)
                && (!NeedsAttention || HealthView.Of(s, Now).NeedsAttention)
+               && (OwnedBy is not { } owner || details.Owners.Any(o => o.Id == owner))
                && (Source == "" || (Source == Direct ? s.IsDirect : s.VaultConnectionId == Connection))
                && (string.IsNullOrWhiteSpace(Search) || SearchText(details).Contains(Search.Trim(), StringComparison.OrdinalIgnoreCase));
     }
