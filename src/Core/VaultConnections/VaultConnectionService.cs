@@ -266,18 +266,7 @@ public sealed class VaultConnectionService(
         audit.Add(actor, AuditActions.VaultConnectionVerified, AuditTarget.VaultConnection(id, connection.Name),
             check.Ok ? AuditOutcome.Succeeded : AuditOutcome.Failed,
             new { status = connection.Status.ToWire(), code = ProblemOf(check)?.Code });
-        // Only a change of state is news: a connection that fails again, or works again, tells nobody.
-        if (check.Ok == wasFailing)
-        {
-            var target = new Notifications.NotificationTarget("vault_connection", id, connection.Name);
-            var errorClass = check.Ok ? null : check.Outcome.ToString().ToLowerInvariant();
-            notifications.Raise(actor.TeamId,
-                check.Ok ? Notifications.NotificationEventTypes.VaultConnectionRecovered : Notifications.NotificationEventTypes.VaultConnectionFailing,
-                target, connection.Status.ToWire(), errorClass,
-                message: check.Ok
-                    ? $"The vault connection {connection.Name} works again."
-                    : $"The vault connection {connection.Name} is failing ({errorClass}).");
-        }
+        RaiseIfStateChanged(actor, connection, wasFailing, check);
         if (await db.SaveChangesOrConflictAsync(Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
@@ -307,6 +296,7 @@ public sealed class VaultConnectionService(
             return await audit.RefusedAsync(actor, AuditActions.VaultConnectionRotated, rotated, problem, ct);
         }
         var now = Clock.UtcNow(time);
+        var wasFailing = connection.Status == VaultConnectionStatus.Failing;
         connection.Status = VaultConnectionStatus.Verified;
         connection.LastVerifiedAt = now;
         connection.LastVerificationError = null;
@@ -314,6 +304,8 @@ public sealed class VaultConnectionService(
         connection.UpdatedAt = now;
         connection.CredentialsUpdatedAt = now;
         audit.Add(actor, AuditActions.VaultConnectionRotated, rotated, details: new { credential_fields = credentials.Keys.ToArray() });
+        // New credentials the provider accepted make a failing connection work again: that is news like a verify's.
+        RaiseIfStateChanged(actor, connection, wasFailing, check);
         if (await records.SaveAsync(CredentialKey.ForVaultConnection(actor.TeamId, id), credentials, connection.UpdatedAt, Conflicts(connection), ct) is { } lostRace)
         {
             return lostRace;
@@ -367,6 +359,26 @@ public sealed class VaultConnectionService(
         }
         logger.LogInformation("Vault connection {ConnectionId} moved to the trash of team {TeamId}", id, actor.TeamId);
         return Done.Instance;
+    }
+
+    /// <summary>
+    /// The notification for a check's outcome, staged in the caller's save: only a change of state is news, so a connection
+    /// that fails again, or works again, tells nobody.
+    /// </summary>
+    private void RaiseIfStateChanged(TeamActor actor, VaultConnection connection, bool wasFailing, ProviderCheck check)
+    {
+        if (check.Ok != wasFailing)
+        {
+            return;
+        }
+        var target = new Notifications.NotificationTarget("vault_connection", connection.Id, connection.Name);
+        var errorClass = check.Ok ? null : check.Outcome.ToString().ToLowerInvariant();
+        notifications.Raise(actor.TeamId,
+            check.Ok ? Notifications.NotificationEventTypes.VaultConnectionRecovered : Notifications.NotificationEventTypes.VaultConnectionFailing,
+            target, connection.Status.ToWire(), errorClass,
+            message: check.Ok
+                ? $"The vault connection {connection.Name} works again."
+                : $"The vault connection {connection.Name} is failing ({errorClass}).");
     }
 
     public static VaultConnectionSettings SettingsOf(VaultConnection c) =>

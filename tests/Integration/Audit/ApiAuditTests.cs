@@ -94,7 +94,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
             HttpStatusCode.Created);
         e.AssertIs(AuditActions.VaultConnectionCreated, "succeeded", "vault_connection", IdOf(body));
         Assert.Equal("Prod Doppler", e.TargetName);
-        Assert.Equal("""{"vault_type":"doppler","status":"verified"}""", e.Details);
+        Assert.Equal("""{"vault_type":"doppler","status":"verified","owners":[]}""", e.Details);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
         var (e, body) = await OwnerCallAsync(c => c.PostJsonAsync(Url(Acme, "/secrets"), DirectSecret("backups")), HttpStatusCode.Created);
         e.AssertIs(AuditActions.SecretCreated, "succeeded", "secret", IdOf(body));
         Assert.Equal("backups", e.TargetName);
-        Assert.Equal("""{"secret_type":"s3","auth_method":"s3_access_key","source":"direct","credential_fields":["access_key_id","secret_access_key"]}""",
+        Assert.Equal("""{"secret_type":"s3","auth_method":"s3_access_key","source":"direct","credential_fields":["access_key_id","secret_access_key"],"owners":[]}""",
             e.Details);
     }
 
@@ -176,7 +176,7 @@ public sealed class ApiAuditTests(LocalApiPortal fixture) : ApiTestBase(fixture)
         };
         var (e, created) = await OwnerCallAsync(c => c.PostJsonAsync(Url(Acme, "/secrets"), body), HttpStatusCode.Created);
         e.AssertIs(AuditActions.SecretCreated, "succeeded", "secret", IdOf(created));
-        Assert.Equal("""{"secret_type":"s3","auth_method":"s3_access_key","source":"vault","field_mappings":["access_key_id","secret_access_key"]}""",
+        Assert.Equal("""{"secret_type":"s3","auth_method":"s3_access_key","source":"vault","field_mappings":["access_key_id","secret_access_key"],"owners":[]}""",
             e.Details);
     }
 

@@ -158,4 +158,35 @@ public abstract class WebhookRetentionTests(WebhookPortal fixture) : ApiTestBase
         Assert.Equal("verified", recovered["status"]!.GetValue<string>());
         Assert.DoesNotContain(got, g => g.Body.Contains(ProviderFakes.OnePasswordToken, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task VaultConnection_FailingThenRotatedToWorkingCredentials_Recovered()
+    {
+        var (_, path) = await CreateWebhookAsync([NotificationEventTypes.VaultConnectionFailing, NotificationEventTypes.VaultConnectionRecovered]);
+        var body = ProviderFakes.ValidBody("onepassword", $"1p-{Guid.NewGuid():N}");
+        var created = await (await Owner().PostJsonAsync(Url(Acme, "/vault-connections"), body)).AssertStatusAsync(HttpStatusCode.Created);
+        var connectionId = Guid.Parse(created["id"]!.GetValue<string>());
+        try
+        {
+            Fakes.Op.Mode = FakeOpMode.Reject;
+            await (await Owner().PostJsonAsync(Url(Acme, $"/vault-connections/{connectionId}/verify"), new { })).AssertStatusAsync(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Fakes.Op.Mode = FakeOpMode.Ok;
+        }
+        var rotated = await (await Owner().PostJsonAsync(Url(Acme, $"/vault-connections/{connectionId}/rotate"),
+            new { access_token = ProviderFakes.OnePasswordToken })).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("verified", rotated["status"]!.GetValue<string>());
+        // A second rotate of a working connection is no news.
+        await (await Owner().PostJsonAsync(Url(Acme, $"/vault-connections/{connectionId}/rotate"),
+            new { access_token = ProviderFakes.OnePasswordToken })).AssertStatusAsync(HttpStatusCode.OK);
+        await DrainAsync();
+
+        var got = Receiver.At(path);
+        Assert.Equal([NotificationEventTypes.VaultConnectionFailing, NotificationEventTypes.VaultConnectionRecovered],
+            got.Select(g => JsonNode.Parse(g.Body)!["type"]!.GetValue<string>()));
+        Assert.Equal("verified", JsonNode.Parse(got[1].Body)!["data"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(got, g => g.Body.Contains(ProviderFakes.OnePasswordToken, StringComparison.Ordinal));
+    }
 }
