@@ -421,7 +421,9 @@ public sealed class SecretTests(BrowserFixture browser) : BrowserTest(browser)
 
         await list.Search.FillAsync(direct.Id.ToString()[..13]);
         await Expect(list.Row("Media")).ToHaveCountAsync(0);
-        await Expect(list.Row("Prod backups")).ToContainTextAsync(direct.Id.ToString());
+        // The list shows the id's first 8 characters; the whole id is its title (and what Copy copies).
+        await Expect(list.Row("Prod backups")).ToContainTextAsync(direct.Id.ToString()[..8]);
+        await Expect(list.Row("Prod backups").Locator("[data-testid='secret-id'] code")).ToHaveAttributeAsync("title", direct.Id.ToString());
     });
 
     [Fact]
