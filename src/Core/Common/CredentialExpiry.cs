@@ -68,3 +68,26 @@ public static class CredentialExpiry
         return false;
     }
 }
+
+/// <summary>
+/// The expiry policy in a PATCH body (secrets and vault connections). Unlike the other fields of a PATCH, null here is a
+/// value: an explicit <c>null</c> clears the policy, and only an absent field leaves it unchanged
+/// (<see cref="CredentialExpirationDaysGiven"/>: the JSON reader calls the setter only for a field it finds).
+/// </summary>
+public abstract class ExpiryPolicyPatch
+{
+    private int? _credentialExpirationDays;
+
+    public int? CredentialExpirationDays
+    {
+        get => _credentialExpirationDays;
+        set
+        {
+            _credentialExpirationDays = value;
+            CredentialExpirationDaysGiven = true;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CredentialExpirationDaysGiven { get; private set; }
+}

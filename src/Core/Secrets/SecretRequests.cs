@@ -27,7 +27,7 @@ public sealed class CreateSecretRequest
 /// PATCH body. Null means "leave unchanged". Credentials and FieldMappings, when given, replace the
 /// whole set and must cover every field of the (possibly new) auth method.
 /// </summary>
-public sealed class UpdateSecretRequest
+public sealed class UpdateSecretRequest : Common.ExpiryPolicyPatch
 {
     public string? Name { get; set; }
     public string? Description { get; set; }
@@ -35,24 +35,6 @@ public sealed class UpdateSecretRequest
     public Dictionary<string, string>? Credentials { get; set; }
     public List<FieldMappingRequest>? FieldMappings { get; set; }
 
-    /// <summary>
-    /// Unlike the other fields, null here is a value: an explicit <c>null</c> clears the policy, and only an absent field
-    /// leaves it unchanged (<see cref="CredentialExpirationDaysGiven"/>: the JSON reader calls the setter only for a field it finds).
-    /// </summary>
-    public int? CredentialExpirationDays
-    {
-        get => _credentialExpirationDays;
-        set
-        {
-            _credentialExpirationDays = value;
-            CredentialExpirationDaysGiven = true;
-        }
-    }
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool CredentialExpirationDaysGiven { get; private set; }
-
-    private int? _credentialExpirationDays;
     /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
     public List<string>? OwnerIds { get; set; }
 }

@@ -45,7 +45,7 @@ public sealed class CreateVaultConnectionRequest : IVaultCredentialValues
     public void SetValue(string field, string? value) => VaultProviderCatalog.Field(field).Access.Set(this, value);
 }
 
-public sealed class UpdateVaultConnectionRequest
+public sealed class UpdateVaultConnectionRequest : Common.ExpiryPolicyPatch
 {
     public string? Name { get; set; }
     public string? Description { get; set; }
@@ -53,24 +53,6 @@ public sealed class UpdateVaultConnectionRequest
     /// <summary>1Password only: a new vault scope; a change is verified with the stored token before it is kept.</summary>
     public string? Vault { get; set; }
 
-    /// <summary>
-    /// Unlike the other fields, null here is a value: an explicit <c>null</c> clears the policy, and only an absent field
-    /// leaves it unchanged (<see cref="CredentialExpirationDaysGiven"/>: the JSON reader calls the setter only for a field it finds).
-    /// </summary>
-    public int? CredentialExpirationDays
-    {
-        get => _credentialExpirationDays;
-        set
-        {
-            _credentialExpirationDays = value;
-            CredentialExpirationDaysGiven = true;
-        }
-    }
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool CredentialExpirationDaysGiven { get; private set; }
-
-    private int? _credentialExpirationDays;
     /// <summary>Team members' user ids (UUID strings). Create: null means the creating member. Update: replaces the set ([] clears).</summary>
     public List<string>? OwnerIds { get; set; }
 }

@@ -58,31 +58,25 @@ public static class SecretEndpoints
                 [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
                 [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
             {
-                var expiring = ExpiringFilter.Parse(expiringWithinDays);
-                if (!expiring.IsSuccess)
+                var parsed = ListQuery.Parse(expiringWithinDays, ownerId);
+                if (!parsed.IsSuccess)
                 {
-                    return expiring.Problem!.ToResult();
+                    return parsed.Problem!.ToResult();
                 }
-                var owner = OwnerFilter.Parse(ownerId);
-                if (!owner.IsSuccess)
-                {
-                    return owner.Problem!.ToResult();
-                }
+                var query = parsed.Value!;
                 async Task<List<SecretDetails>> ListAsync() =>
-                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner.Value)).ToList();
-                if (expiring.Value is { } days)
+                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, query.OwnerId)).ToList();
+                if (query.ExpiringWithinDays is not null)
                 {
                     var now = Now(http);
-                    return CachedJson<List<SecretResponse>>.Of((await ListAsync())
-                        .Where(s => CredentialExpiry.ExpiresWithin(CredentialExpiry.Of(s.Secret), now, days))
-                        .Select(s => SecretResponse.From(s, now)).ToList());
+                    return CachedJson<List<SecretResponse>>.Of(query.KeepExpiring(await ListAsync(), s => CredentialExpiry.Of(s.Secret), now, x => SecretResponse.From(x, now)));
                 }
                 return await lists.ServeAsync(http, TeamListCache.Secrets, async now =>
                 {
                     var secrets = await ListAsync();
                     return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
                         secrets.Select(s => HealthView.StatusChangesAt(s.Secret, now)).Min());
-                }, ct, owner.Value?.ToString());
+                }, ct, query.CacheVariant);
             })
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")

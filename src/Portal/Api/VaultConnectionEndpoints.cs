@@ -59,31 +59,25 @@ public static class VaultConnectionEndpoints
                 [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
                 [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
             {
-                var expiring = ExpiringFilter.Parse(expiringWithinDays);
-                if (!expiring.IsSuccess)
+                var parsed = ListQuery.Parse(expiringWithinDays, ownerId);
+                if (!parsed.IsSuccess)
                 {
-                    return expiring.Problem!.ToResult();
+                    return parsed.Problem!.ToResult();
                 }
-                var owner = OwnerFilter.Parse(ownerId);
-                if (!owner.IsSuccess)
-                {
-                    return owner.Problem!.ToResult();
-                }
+                var query = parsed.Value!;
                 async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync() =>
-                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, owner.Value);
-                if (expiring.Value is { } days)
+                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, query.OwnerId);
+                if (query.ExpiringWithinDays is not null)
                 {
                     var now = Now(http);
-                    return CachedJson<List<VaultConnectionResponse>>.Of((await ListAsync())
-                        .Where(c => CredentialExpiry.ExpiresWithin(CredentialExpiry.Of(c.Connection), now, days))
-                        .Select(c => VaultConnectionResponse.From(c, now)).ToList());
+                    return CachedJson<List<VaultConnectionResponse>>.Of(query.KeepExpiring(await ListAsync(), c => CredentialExpiry.Of(c.Connection), now, x => VaultConnectionResponse.From(x, now)));
                 }
                 return await lists.ServeAsync(http, TeamListCache.VaultConnections, async now =>
                 {
                     var connections = await ListAsync();
                     return (connections.Select(c => VaultConnectionResponse.From(c, now)).ToList(),
                         connections.Select(c => HealthView.StatusChangesAt(CredentialExpiry.Of(c.Connection), now)).Min());
-                }, ct, owner.Value?.ToString());
+                }, ct, query.CacheVariant);
             })
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listVaultConnections")
