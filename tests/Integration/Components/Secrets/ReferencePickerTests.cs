@@ -52,7 +52,8 @@ public sealed class ReferencePickerTests(VaultBrowsePortal fixture) : IClassFixt
         string? picked = null;
         var cut = Render(ctx, team, connection, VaultType.OnePassword, r => picked = r);
 
-        Assert.NotEmpty(cut.FindAll("[data-testid='picker-entry-Shared']"));
+        // The root (the vaults) comes from the first browse: wait for it.
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid='picker-entry-Shared']")));
         Click(cut, "DevOps", "AWS-Prod");
         Search(cut).Input("aws");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='picker-entry-Backblaze']")), TimeSpan.FromSeconds(15));
@@ -79,7 +80,8 @@ public sealed class ReferencePickerTests(VaultBrowsePortal fixture) : IClassFixt
         Click(cut, "DevOps", "AWS-Prod");
         Click(cut, "AWS-Prod", "access_key_id");
         cut.Find("[data-testid='fill-suggest']").Click();
-        Assert.Contains("op://DevOps/AWS-Prod/access_key_id", cut.Find("[data-testid='suggestion-access_key_id']").TextContent);
+        // The suggestions come from a browse of the item (a round trip to the fake op): wait for them.
+        Assert.Contains("op://DevOps/AWS-Prod/access_key_id", cut.WaitForElement("[data-testid='suggestion-access_key_id']").TextContent);
         Assert.Contains("op://DevOps/AWS-Prod/secret_access_key", cut.Find("[data-testid='suggestion-secret_access_key']").TextContent);
         Assert.Null(applied);
 
@@ -109,6 +111,7 @@ public sealed class ReferencePickerTests(VaultBrowsePortal fixture) : IClassFixt
         // MudTextField hands the typed value on asynchronously: the list narrows on a later render.
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='picker-entry-OLD_AWS_ACCESS_KEY_ID']")), TimeSpan.FromSeconds(15));
         cut.Find("[data-testid='fill-suggest']").Click();
+        cut.WaitForElement("[data-testid='suggestion-access_key_id']");
         cut.Find("[data-testid='fill-apply']").Click();
         Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"], applied!.Select(s => s.Reference));
         Assert.DoesNotContain(VaultBrowsePortal.Canary, cut.Markup);
