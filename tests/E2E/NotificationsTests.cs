@@ -42,7 +42,8 @@ public sealed class NotificationsTests(BrowserFixture browser) : BrowserTest(bro
         await Expect(page.GetByText(secret)).ToHaveCountAsync(0);
 
         await notifications.SendTestAsync(url);
-        await Expect(notifications.Deliveries).ToContainTextAsync("delivered");
+        // The page looks for the outcome for up to 30 s (a loaded instance waits for its next dispatch pass).
+        await Expect(notifications.Deliveries).ToContainTextAsync("delivered", new() { Timeout = 30_000 });
         var got = Assert.Single(_receiver.At(path));
         Assert.True(got.SignatureValid);
         Assert.DoesNotContain(secret, await page.ContentAsync());
