@@ -161,10 +161,14 @@ public sealed class SecretChecker(
 
         try
         {
-            var mapped = fieldNames.Select(name => (Field: name, Reference: mappings.FirstOrDefault(m => m.FieldName == name)?.Reference)).ToList();
             // A reference outside the connection's vault (its scope changed since the mapping was saved) is not read at all.
-            var toRead = mapped.Where(m => !string.IsNullOrWhiteSpace(m.Reference)
-                && ReferenceSyntax.OutOfScope(connection.VaultType, connection.Vault, m.Reference) is null).ToList();
+            var mapped = fieldNames
+                .Select(name => (Field: name, Reference: mappings.FirstOrDefault(m => m.FieldName == name)?.Reference))
+                .Select(m => (m.Field, m.Reference,
+                    OutOfScope: string.IsNullOrWhiteSpace(m.Reference) ? null : ReferenceSyntax.OutOfScope(connection.VaultType, connection.Vault, m.Reference)))
+                .ToList();
+            var toRead = mapped.Where(m => !string.IsNullOrWhiteSpace(m.Reference) && m.OutOfScope is null)
+                .Select(m => (m.Field, m.Reference)).ToList();
             IReadOnlyList<ReferenceRead> reads;
             if (toRead.Count == 0)
             {
@@ -184,9 +188,9 @@ public sealed class SecretChecker(
             }
 
             var fields = new List<FieldCheck>(fieldNames.Count);
-            foreach (var (field, reference) in mapped)
+            foreach (var (field, reference, outOfScope) in mapped)
             {
-                if (!string.IsNullOrWhiteSpace(reference) && ReferenceSyntax.OutOfScope(connection.VaultType, connection.Vault, reference) is { } outOfScope)
+                if (outOfScope is not null)
                 {
                     fields.Add(new FieldCheck(field, CheckStatus.Misconfigured, Message: outOfScope));
                     continue;

@@ -57,12 +57,12 @@ public sealed class NotificationEmails(PortalDbContext db, EmailOutbox outbox)
         {
             return 0;
         }
-        var owners = db.ObjectOwners.Where(o => o.TeamId == teamId && o.ObjectId == target.Id).Select(o => o.UserId).ToList();
-        var recipients = owners.Count > 0
-            ? owners
-            : db.TeamMembers.Where(m => m.TeamId == teamId && (m.Role == TeamRole.Owner || m.Role == TeamRole.Admin)).Select(m => m.UserId).ToList();
-        var optedOut = db.Set<NotificationEmailOptOut>().Where(o => recipients.Contains(o.UserId) && o.Kind == kind).Select(o => o.UserId).ToList();
-        var addresses = db.Users.Where(u => recipients.Contains(u.Id) && !optedOut.Contains(u.Id) && u.Email != null)
+        // One query: the owners' addresses, or the team's Owners' and Admins' when it has no owner, less those opted out.
+        var owners = db.ObjectOwners.Where(o => o.TeamId == teamId && o.ObjectId == target.Id).Select(o => o.UserId);
+        var admins = db.TeamMembers.Where(m => m.TeamId == teamId && (m.Role == TeamRole.Owner || m.Role == TeamRole.Admin)).Select(m => m.UserId);
+        var addresses = db.Users
+            .Where(u => owners.Any() ? owners.Contains(u.Id) : admins.Contains(u.Id))
+            .Where(u => u.Email != null && !db.NotificationEmailOptOuts.Any(o => o.UserId == u.Id && o.Kind == kind))
             .Select(u => u.Email!).ToList();
         var subject = $"DataRaven: {message ?? Describe(type, target)}";
         var body = $"""

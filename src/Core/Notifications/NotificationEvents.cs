@@ -61,25 +61,16 @@ public sealed class NotificationEvents(PortalDbContext db, TimeProvider time, No
         db.NotificationEvents.Add(row);
         // A webhook test is for its webhook alone; every other event also emails the target's owners.
         var emailed = webhookId is null && emails.Stage(teamId, type, target, message) > 0;
+        // Wake the senders once the rows are visible to them: at the commit of the caller's transaction, if it has one.
         if (!_subscribed)
         {
             _subscribed = true;
-            db.SavedChanges += (_, _) => signal.Notify();
+            db.SavedChanges += (_, _) => AfterCommit.Run(db, signal.Notify);
         }
         if (emailed && !_emailSubscribed)
         {
             _emailSubscribed = true;
-            db.SavedChanges += (_, _) =>
-            {
-                emailSignal.Pulse();
-                // Inside a caller's transaction the rows are not visible yet: a sender woken now finds nothing and would
-                // wait for its next poll. Wake it again shortly, after the commit (the poll stays the last resort).
-                if (db.Database.CurrentTransaction is not null)
-                {
-                    _ = Task.Delay(TimeSpan.FromMilliseconds(300)).ContinueWith(_ => emailSignal.Pulse(), TaskScheduler.Default);
-                    _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => emailSignal.Pulse(), TaskScheduler.Default);
-                }
-            };
+            db.SavedChanges += (_, _) => AfterCommit.Run(db, emailSignal.Pulse);
         }
         return row;
     }

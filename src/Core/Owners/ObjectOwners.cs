@@ -21,22 +21,20 @@ public sealed class ObjectOwners(PortalDbContext db)
         : [];
 
     /// <summary>Every owner of the team's objects of <paramref name="objectType"/>, by object: one query.</summary>
-    public async Task<Dictionary<Guid, IReadOnlyList<OwnerRef>>> OfTeamAsync(Guid teamId, string objectType, CancellationToken ct)
-    {
-        var rows = await (from o in db.Set<ObjectOwner>().AsNoTracking()
-                          join u in db.Users.AsNoTracking() on o.UserId equals u.Id
-                          where o.TeamId == teamId && o.ObjectType == objectType
-                          select new { o.ObjectId, u.Id, u.Email }).ToListAsync(ct);
-        return rows.GroupBy(r => r.ObjectId).ToDictionary(g => g.Key,
-            g => (IReadOnlyList<OwnerRef>)g.Select(r => new OwnerRef(r.Id, r.Email)).OrderBy(o => o.Email, StringComparer.OrdinalIgnoreCase).ToList());
-    }
+    public async Task<Dictionary<Guid, IReadOnlyList<OwnerRef>>> OfTeamAsync(Guid teamId, string objectType, CancellationToken ct) =>
+        (await WithEmails(db.Set<ObjectOwner>().Where(o => o.TeamId == teamId && o.ObjectType == objectType)).ToListAsync(ct))
+        .GroupBy(r => r.ObjectId).ToDictionary(g => g.Key, g => Sorted(g.Select(r => r.Owner)));
 
     public async Task<IReadOnlyList<OwnerRef>> OfAsync(Guid objectId, CancellationToken ct) =>
-        (await (from o in db.Set<ObjectOwner>().AsNoTracking()
-                join u in db.Users.AsNoTracking() on o.UserId equals u.Id
-                where o.ObjectId == objectId
-                select new OwnerRef(u.Id, u.Email)).ToListAsync(ct))
-        .OrderBy(o => o.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        Sorted((await WithEmails(db.Set<ObjectOwner>().Where(o => o.ObjectId == objectId)).ToListAsync(ct)).Select(r => r.Owner));
+
+    private IQueryable<(Guid ObjectId, OwnerRef Owner)> WithEmails(IQueryable<ObjectOwner> rows) =>
+        from o in rows.AsNoTracking()
+        join u in db.Users.AsNoTracking() on o.UserId equals u.Id
+        select ValueTuple.Create(o.ObjectId, new OwnerRef(u.Id, u.Email));
+
+    private static IReadOnlyList<OwnerRef> Sorted(IEnumerable<OwnerRef> owners) =>
+        owners.OrderBy(o => o.Email, StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>The ids of the objects of <paramref name="objectType"/> that <paramref name="userId"/> owns in the team.</summary>
     public async Task<HashSet<Guid>> OwnedByAsync(Guid teamId, string objectType, Guid userId, CancellationToken ct) =>
@@ -72,7 +70,7 @@ public sealed class ObjectOwners(PortalDbContext db)
         return rows.Count;
     }
 
-    /// <summary>Stages the removal of a purged object's owners.</summary>
-    public async Task RemoveObjectAsync(Guid objectId, CancellationToken ct) =>
-        db.RemoveRange(await db.Set<ObjectOwner>().Where(o => o.ObjectId == objectId).ToListAsync(ct));
+    /// <summary>Stages the removal of purged objects' owners (one read for all of them).</summary>
+    public async Task RemoveObjectsAsync(IReadOnlyCollection<Guid> objectIds, CancellationToken ct) =>
+        db.RemoveRange(await db.Set<ObjectOwner>().Where(o => objectIds.Contains(o.ObjectId)).ToListAsync(ct));
 }

@@ -61,7 +61,7 @@ public class PortalDbContext : IdentityUserContext<PortalUser, Guid>
     }
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(TeamDataVersions.Instance);
+        optionsBuilder.AddInterceptors(TeamDataVersions.Instance, AfterCommit.Instance);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -238,7 +238,7 @@ public sealed class TrashService(
             async c =>
             {
                 await db.LockTeamForWriteAsync(secret.TeamId, c);
-                await owners.RemoveObjectAsync(secret.Id, c);
+                await owners.RemoveObjectsAsync([secret.Id], c);
                 return null;
             }, Conflicts(TrashItem.SecretType, secret.Name), ct);
         if (problem is null)
@@ -266,9 +266,8 @@ public sealed class TrashService(
             {
                 audit.Add(actor, AuditActions.SecretPurged, AuditTarget.Secret(s.Id, s.Name), details: new { secret_type = s.SecretType });
                 db.Remove(s);
-                await owners.RemoveObjectAsync(s.Id, c);
             }
-            await owners.RemoveObjectAsync(connection.Id, c);
+            await owners.RemoveObjectsAsync([connection.Id, .. users.Select(s => s.Id)], c);
             return null;
         }, Conflicts(TrashItem.VaultConnectionType, connection.Name), ct);
         if (problem is null)

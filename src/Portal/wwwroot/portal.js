@@ -6,8 +6,18 @@ window.dataraven = {
         document.documentElement.classList.toggle("dr-dark", value === "dark");
     },
     // Focuses the element once a dialog's own focus handling has run (it moves focus on open).
+    // MudBlazor's focus trap focuses its own sentinel once a dialog has opened, later on a loaded machine: focus the
+    // element, and again if the trap took focus after us. Never when focus is on a control (the user moved it on).
     focusAfterOpen: (selector) => {
-        setTimeout(() => document.querySelector(selector)?.focus(), 150);
+        const focus = () => {
+            const target = document.querySelector(selector);
+            const active = document.activeElement;
+            if (!target || active === target || active?.matches("button, input, select, textarea, a[href]")) {
+                return;
+            }
+            target.focus();
+        };
+        [150, 400, 800, 1500, 3000].forEach(ms => setTimeout(focus, ms));
     },
     copyText: async (text) => {
         await navigator.clipboard.writeText(text);
