@@ -16,8 +16,9 @@ namespace Dataraven.Tests.Commands;
 /// <summary><c>backup</c> while the portal takes creates, then <c>restore</c> into a new place, reconciled.</summary>
 public sealed class BackupCommandTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Teams = 4;
-    private const int CreatesPerTeam = 50;
+    private const int Teams = 6;
+    private const int WorkersPerTeam = 8;
+    private static readonly int MaxSecretsPerTeam = Dataraven.Core.Tiers.TierPlans.Pro.MaxSecrets;
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string _work = Path.Combine(Path.GetTempPath(), "dr-backup-" + Guid.NewGuid().ToString("N")[..12]);
     private TestPortal _portal = null!;
@@ -37,23 +38,34 @@ public sealed class BackupCommandTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Backup_During200Creates_RestoredCopyReconcilesWithZeroOrphansAndZeroMissing()
+    public async Task Backup_WhileCreatesCommit_RestoredCopyReconcilesWithZeroOrphansAndZeroMissing()
     {
         var teams = new List<TeamFixture>();
         for (var t = 0; t < Teams; t++) teams.Add(await _portal.CreateTeamAsync($"Team {t}", "pro"));
         // Each key's first use records it (a write of its own); a burst of first uses is not what is under test here.
         foreach (var team in teams) (await _portal.CreateClient(team.OwnerKey).GetAsync($"/v1/teams/{team.TeamId}/usage")).EnsureSuccessStatusCode();
+        // Each team's workers keep creating until the backup has ended (up to the tier's 100 per team), so the backup
+        // always runs while creates commit, however long it takes on a loaded machine.
         var completed = 0;
-        var creates = teams.SelectMany(team => Enumerable.Range(0, CreatesPerTeam).Select(async i =>
+        var backupEnded = false;
+        var started = new int[Teams];
+        var creates = teams.SelectMany((team, t) => Enumerable.Range(0, WorkersPerTeam).Select(async _ =>
         {
             using var client = _portal.CreateClient(team.OwnerKey);
-            var response = await client.PostJsonAsync($"/v1/teams/{team.TeamId}/secrets", new Dictionary<string, object?>
+            var answered = new List<HttpStatusCode>();
+            while (!Volatile.Read(ref backupEnded))
             {
-                ["name"] = $"secret {i}", ["secret_type"] = "s3", ["auth_method"] = "s3_access_key",
-                ["credentials"] = ValidationSamples.ValidCredentials("s3", "s3_access_key"),
-            });
-            Interlocked.Increment(ref completed);
-            return response.StatusCode;
+                var i = Interlocked.Increment(ref started[t]);
+                if (i > MaxSecretsPerTeam) break;
+                var response = await client.PostJsonAsync($"/v1/teams/{team.TeamId}/secrets", new Dictionary<string, object?>
+                {
+                    ["name"] = $"secret {i}", ["secret_type"] = "s3", ["auth_method"] = "s3_access_key",
+                    ["credentials"] = ValidationSamples.ValidCredentials("s3", "s3_access_key"),
+                });
+                Interlocked.Increment(ref completed);
+                answered.Add(response.StatusCode);
+            }
+            return answered;
         })).ToList();
         while (Volatile.Read(ref completed) < 20) await Task.Delay(5);
 
@@ -61,11 +73,14 @@ public sealed class BackupCommandTests(ITestOutputHelper output) : IAsyncLifetim
         var doneBeforeBackup = Volatile.Read(ref completed);
         var backup = await RunAsync(LiveSettings(), "backup", "--to", backupDir);
         var doneAfterBackup = Volatile.Read(ref completed);
-        var statuses = await Task.WhenAll(creates);
+        var startedWhenBackupEnded = started.Sum(n => Math.Min(n, MaxSecretsPerTeam));
+        Volatile.Write(ref backupEnded, true);
+        var statuses = (await Task.WhenAll(creates)).SelectMany(s => s).ToList();
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s));
         Assert.True(backup.Code == 0, backup.Out + backup.Err);
-        Assert.True(doneAfterBackup < Teams * CreatesPerTeam, "the creates were over before the backup ended");
+        Assert.True(doneAfterBackup > doneBeforeBackup, "no create was answered while the backup ran");
+        Assert.True(startedWhenBackupEnded < Teams * MaxSecretsPerTeam, "every team reached its limit before the backup ended");
         Assert.False(File.Exists(Path.Combine(backupDir, "credential-store.key")));
         Assert.Empty(Directory.EnumerateFiles(backupDir, "*.key", SearchOption.AllDirectories));
 
@@ -90,7 +105,7 @@ public sealed class BackupCommandTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Equal(ValidationSamples.ValidCredentials("s3", "s3_access_key").OrderBy(p => p.Key), credential!.OrderBy(p => p.Key));
         }
         output.WriteLine($"creates answered: {doneBeforeBackup} when the backup started, {doneAfterBackup} when it ended, " +
-            $"{statuses.Length} in all; secrets in the backup: {secrets.Count}, each read back from the restored store\n{backup.Out}");
+            $"{statuses.Count} in all; secrets in the backup: {secrets.Count}, each read back from the restored store\n{backup.Out}");
         Assert.InRange(secrets.Count, doneBeforeBackup, doneAfterBackup + Teams);
 
         // Once it holds data, restore refuses to overwrite it without --force.
