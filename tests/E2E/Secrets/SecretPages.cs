@@ -141,7 +141,7 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     public async Task<SecretListPage> SaveAsync()
     {
         await SubmitAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/secrets", InAppNavigation);
+        await ExpectPathAsync(Page, "/secrets");
         var list = new SecretListPage(Page);
         await Assertions.Expect(list.Grid).ToBeVisibleAsync();
         return list;
@@ -150,15 +150,42 @@ public sealed class SecretEditorPage(IPage page) : PortalPage(page)
     /// <summary>Clicks Save and stays (for failing saves).</summary>
     public Task SubmitAsync() => Page.Locator(Selectors.Save).ClickAsync();
 
-    /// <summary>Opens a MudSelect by the test id of its input and clicks the option that starts with <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Opens a MudSelect by the test id of its input, clicks the option that starts with <paramref name="text"/> and waits
+    /// until the select shows it. Once in a clean-clone CI run a choice did not take under load (the next select kept the
+    /// old type's options for 30 s); the pick is then made once more, and a second miss fails with what the select shows.
+    /// </summary>
     private async Task PickAsync(string testId, string text)
     {
-        await Page.GetByTestId(testId).ClickAsync();
-        var option = Page.Locator(Selectors.OpenPopover).GetByRole(AriaRole.Option,
-            new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) }).First;
-        await option.ClickAsync();
-        await Assertions.Expect(Page.Locator(Selectors.OpenPopover)).ToHaveCountAsync(0);
+        for (var attempt = 1; ; attempt++)
+        {
+            await Page.GetByTestId(testId).ClickAsync();
+            var option = Page.Locator(Selectors.OpenPopover).GetByRole(AriaRole.Option,
+                new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text)) }).First;
+            await option.ClickAsync();
+            await Assertions.Expect(Page.Locator(Selectors.OpenPopover)).ToHaveCountAsync(0);
+            try
+            {
+                await Page.WaitForFunctionAsync(ShowsChoice, new[] { testId, text }, new() { Timeout = 10_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt == 1)
+            {
+                Console.Error.WriteLine($"PickAsync: {testId} did not show '{text}' 10 s after the click; picking again.");
+            }
+        }
     }
+
+    /// <summary>Whether the select (its input's value or the text around it) shows the chosen option.</summary>
+    private const string ShowsChoice = """
+        ([id, text]) => {
+            const input = document.querySelector(`[data-testid="${id}"]`);
+            if (!input) return false;
+            const root = input.closest('.mud-select') ?? input.parentElement;
+            return (input.value ?? '').startsWith(text) || (root?.innerText ?? '').includes(text)
+                || [...(root?.querySelectorAll('input') ?? [])].some(i => (i.value ?? '').startsWith(text));
+        }
+        """;
 
     private static class Selectors
     {

@@ -28,7 +28,7 @@ public sealed class VaultConnectionListTests(BrowserFixture browser) : VaultConn
         await Expect(wizard.ProviderCard("doppler")).ToHaveCountAsync(0);
         await SaveScreenshotAsync(page, "wizard-upgrade-prompt-owner");
         await wizard.UpgradePrompt.GetByTestId("upgrade-now").ClickAsync();
-        await page.WaitForURLAsync("**/plan", InAppNavigation);
+        await ExpectPathAsync(page, "/plan");
     });
 
     [Fact]

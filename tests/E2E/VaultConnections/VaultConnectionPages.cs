@@ -49,7 +49,7 @@ public sealed class VaultConnectionsPage(IPage page) : PortalPage(page)
     public async Task<VaultConnectionWizardPage> StartWizardAsync()
     {
         await ClickConnectAsync();
-        await Page.WaitForURLAsync("**" + VaultConnectionWizardPage.Path, InAppNavigation);
+        await ExpectPathAsync(Page, VaultConnectionWizardPage.Path);
         var wizard = new VaultConnectionWizardPage(Page);
         await wizard.WaitForInteractiveAsync();
         return wizard;
