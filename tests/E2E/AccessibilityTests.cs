@@ -10,7 +10,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Dataraven.Tests.E2E;
 
-/// <summary>axe-core's WCAG 2.1 A/AA rules over every page of the nav and the pages they lead to, at desktop and phone width.</summary>
+/// <summary>
+/// axe-core's WCAG 2.1 A/AA rules over every page of the nav and the pages they lead to, at desktop and phone width, in
+/// both themes; each view is also saved as a screenshot (docs/screenshots with DR_UPDATE_DOCS_SCREENSHOTS=1).
+/// </summary>
 [Collection(PageSweepCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser)
 {
@@ -80,10 +83,11 @@ public sealed class AccessibilityTests(BrowserFixture browser, ITestOutputHelper
                 await MainPages.OpenAsync(page, target);
                 await Expect(page.Locator("html")).ToHaveClassAsync(theme == "dark" ? "dr-dark" : "");
                 await MeasureAsync($"{target.Path} at {width} px, {theme}");
-                if (target.Name is "secrets" or "members" or "api-keys" or "register")
-                {
-                    await SaveScreenshotAsync(page, $"a11y-{target.Name}-{device}-{theme}");
-                }
+                // The README's and docs' screenshots come from this sweep too (it sees every page at both widths in
+                // both themes; a second sweep for them cost 140 s of the browser tests).
+                var file = $"{target.Name}-{device}-{theme}";
+                await BrowserFixture.SaveScreenshotAsync(page, BrowserFixture.DocsScreenshotsDirectory, file);
+                Assert.True(new FileInfo(Path.Combine(BrowserFixture.DocsScreenshotsDirectory, file + ".png")).Length > 0, file);
             }
             // What only a click shows: the wizard's details form, the editor's vault mappings, the phone's menu.
             var wizard = await VaultConnectionWizardPage.OpenAsync(page);
