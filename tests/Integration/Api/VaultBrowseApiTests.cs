@@ -6,6 +6,7 @@ using Dataraven.Core.Teams;
 using Dataraven.Tests.Fakes;
 using Dataraven.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Dataraven.Tests.Api;
 
@@ -42,7 +43,7 @@ public sealed class VaultBrowsePortal : ApiPortalFixture
 /// 1Password vault scoping and browsing (issue 20): scoped and unscoped creates, the 422 for a vault the token cannot reach,
 /// the shared validator's scope rule, browse for the three providers (never a value), its read cost, its cache and its roles.
 /// </summary>
-public sealed class VaultBrowseApiTests(VaultBrowsePortal fixture) : ApiTestBase(fixture), IClassFixture<VaultBrowsePortal>
+public sealed class VaultBrowseApiTests(VaultBrowsePortal fixture, ITestOutputHelper output) : ApiTestBase(fixture), IClassFixture<VaultBrowsePortal>
 {
     private const string Canary = VaultBrowsePortal.Canary;
 
@@ -58,6 +59,7 @@ public sealed class VaultBrowseApiTests(VaultBrowsePortal fixture) : ApiTestBase
         var response = await (client ?? Owner()).GetAsync(Url(Acme, $"/vault-connections/{connection["id"]}/browse?path={Uri.EscapeDataString(path)}"));
         var body = await response.AssertStatusAsync(status);
         AssertNoCanary(body.ToJsonString());
+        output.WriteLine($"GET .../browse?path={path} -> {(int)status} {body.ToJsonString()}");
         return body;
     }
 
