@@ -51,33 +51,12 @@ public static class SecretEndpoints
             .WithName("createSecret")
             .WithSummary("Store a secret: direct credentials (write-only) or vault references");
 
-        // The service (and its DbContext) is resolved only when the cache has no answer. A time-dependent filter is never
-        // served from the cache: what it selects changes with the clock, not with the team's data version. An owner filter
-        // is cached as its own variant of the list.
-        group.MapGet("/", async Task<Results<CachedJson<List<SecretResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+        group.MapGet("/", (HttpContext http, TeamListCache lists,
                 [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
                 [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
-            {
-                var parsed = ListQuery.Parse(expiringWithinDays, ownerId);
-                if (!parsed.IsSuccess)
-                {
-                    return parsed.Problem!.ToResult();
-                }
-                var query = parsed.Value!;
-                async Task<List<SecretDetails>> ListAsync() =>
-                    (await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, query.OwnerId)).ToList();
-                if (query.ExpiringWithinDays is not null)
-                {
-                    var now = Now(http);
-                    return CachedJson<List<SecretResponse>>.Of(query.KeepExpiring(await ListAsync(), s => CredentialExpiry.Of(s.Secret), now, x => SecretResponse.From(x, now)));
-                }
-                return await lists.ServeAsync(http, TeamListCache.Secrets, async now =>
-                {
-                    var secrets = await ListAsync();
-                    return (secrets.Select(s => SecretResponse.From(s, now)).ToList(),
-                        secrets.Select(s => HealthView.StatusChangesAt(s.Secret, now)).Min());
-                }, ct, query.CacheVariant);
-            })
+            ListQuery.ServeAsync(http, lists, TeamListCache.Secrets, expiringWithinDays, ownerId,
+                async owner => (IReadOnlyList<SecretDetails>)(await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner)).ToList(),
+                s => CredentialExpiry.Of(s.Secret), SecretResponse.From, (s, now) => HealthView.StatusChangesAt(s.Secret, now), ct))
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")
             .WithSummary("List the team's secrets; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");

@@ -53,32 +53,13 @@ public static class VaultConnectionEndpoints
             .WithName("createVaultConnection")
             .WithSummary("Connect a vault (credentials are checked with the provider first unless verify is false)");
 
-        // As the secrets list: a time-dependent filter bypasses the cache, an owner filter is its own cached variant, and the
-        // cached list is rebuilt when a status turns expired.
-        group.MapGet("/", async Task<Results<CachedJson<List<VaultConnectionResponse>>, ApiProblem>> (HttpContext http, TeamListCache lists,
+        group.MapGet("/", (HttpContext http, TeamListCache lists,
                 [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
                 [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
-            {
-                var parsed = ListQuery.Parse(expiringWithinDays, ownerId);
-                if (!parsed.IsSuccess)
-                {
-                    return parsed.Problem!.ToResult();
-                }
-                var query = parsed.Value!;
-                async Task<IReadOnlyList<VaultConnectionDetails>> ListAsync() =>
-                    await http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, query.OwnerId);
-                if (query.ExpiringWithinDays is not null)
-                {
-                    var now = Now(http);
-                    return CachedJson<List<VaultConnectionResponse>>.Of(query.KeepExpiring(await ListAsync(), c => CredentialExpiry.Of(c.Connection), now, x => VaultConnectionResponse.From(x, now)));
-                }
-                return await lists.ServeAsync(http, TeamListCache.VaultConnections, async now =>
-                {
-                    var connections = await ListAsync();
-                    return (connections.Select(c => VaultConnectionResponse.From(c, now)).ToList(),
-                        connections.Select(c => HealthView.StatusChangesAt(CredentialExpiry.Of(c.Connection), now)).Min());
-                }, ct, query.CacheVariant);
-            })
+            ListQuery.ServeAsync(http, lists, TeamListCache.VaultConnections, expiringWithinDays, ownerId,
+                owner => http.RequestServices.GetRequiredService<VaultConnectionService>().ListAsync(http.Actor(), ct, owner),
+                c => CredentialExpiry.Of(c.Connection), VaultConnectionResponse.From,
+                (c, now) => HealthView.StatusChangesAt(CredentialExpiry.Of(c.Connection), now), ct))
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listVaultConnections")
             .WithSummary("List the team's vault connections; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");
