@@ -48,6 +48,7 @@ public static class PortalAuth
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddSingleton<ThrowawayPasswordHash>();
         // Password reset links (and Identity's other data-protection tokens) are valid one hour; a reset changes the
         // security stamp, which ends the link's use.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));

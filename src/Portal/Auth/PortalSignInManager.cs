@@ -27,7 +27,7 @@ public sealed class PortalSignInManager(
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
-            SpendAPasswordCheck(UserManager.PasswordHasher, password);
+            SpendAPasswordCheck(Context.RequestServices, UserManager.PasswordHasher, password);
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
@@ -98,11 +98,17 @@ public sealed class PortalSignInManager(
     private IPasskeyHandler<PortalUser> Passkeys => Context.RequestServices.GetRequiredService<IPasskeyHandler<PortalUser>>();
 
     /// <summary>Verifies <paramref name="password"/> against a throwaway hash: the work of a real check, for an account that does not exist.</summary>
-    public static void SpendAPasswordCheck(IPasswordHasher<PortalUser> hasher, string password)
-    {
-        var nobody = new PortalUser();
-        hasher.VerifyHashedPassword(nobody, ThrowawayHash ??= hasher.HashPassword(nobody, Guid.NewGuid().ToString()), password);
-    }
+    public static void SpendAPasswordCheck(IServiceProvider services, IPasswordHasher<PortalUser> hasher, string password) =>
+        hasher.VerifyHashedPassword(new PortalUser(), services.GetRequiredService<ThrowawayPasswordHash>().Of(hasher), password);
+}
 
-    private static string? ThrowawayHash;
+/// <summary>
+/// One throwaway password hash per portal (a singleton), made by that portal's hasher, so it carries the rounds real
+/// hashes have. It was a static once: the first portal in a process (a test host with cheap hashing) set it for all.
+/// </summary>
+public sealed class ThrowawayPasswordHash
+{
+    private string? _hash;
+
+    public string Of(IPasswordHasher<PortalUser> hasher) => _hash ??= hasher.HashPassword(new PortalUser(), Guid.NewGuid().ToString());
 }
