@@ -110,6 +110,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public static Task SaveScreenshotAsync(IPage page, string name) => SaveScreenshotAsync(page, ScreenshotsDirectory, name);
 
+    /// <summary>
+    /// Whether the page sweep (AccessibilityTests) saves a screenshot of each of its ~90 views: when updating the docs, and
+    /// in every run but CI's (<c>CI=true</c>), where nobody opens them and they cost about a minute of the browser tests.
+    /// </summary>
+    public static bool SweepScreenshots { get; } =
+        Environment.GetEnvironmentVariable("DR_UPDATE_DOCS_SCREENSHOTS") == "1" || Environment.GetEnvironmentVariable("CI") != "true";
+
     /// <summary>The screenshots of the README and docs: into docs/screenshots when DR_UPDATE_DOCS_SCREENSHOTS=1, else beside the others.</summary>
     public static string DocsScreenshotsDirectory { get; } = Environment.GetEnvironmentVariable("DR_UPDATE_DOCS_SCREENSHOTS") == "1"
         ? Path.GetFullPath(Path.Combine(ProjectDirectory(), "..", "..", "docs", "screenshots"))
