@@ -46,7 +46,7 @@ public sealed record ListQuery(Guid? OwnerId, int? ExpiringWithinDays)
         var query = parsed.Value!;
         if (query.ExpiringWithinDays is not null)
         {
-            var now = Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
+            var now = http.Now();
             return CachedJson<List<TResponse>>.Of(query.KeepExpiring(await load(query.OwnerId), expireAt, now, x => response(x, now)));
         }
         return await lists.ServeAsync(http, list, async now =>

@@ -44,7 +44,7 @@ public static class SecretEndpoints
 
         group.MapPost("/", async (HttpContext http, SecretService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<CreateSecretRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
-                    .ToCreated(s => LocationOf(http, s.Secret.Id), s => SecretResponse.From(s, Now(http))))
+                    .ToCreated(s => LocationOf(http, s.Secret.Id), s => SecretResponse.From(s, http.Now())))
             .AcceptsJson<CreateSecretRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NotFound, ApiErrors.NameConflict,
                 ApiErrors.ProviderUnreachable)
@@ -55,21 +55,21 @@ public static class SecretEndpoints
                 [FromQuery(Name = CredentialExpiry.WithinDaysField)] string? expiringWithinDays,
                 [FromQuery(Name = OwnerFilter.Parameter)] string? ownerId, CancellationToken ct) =>
             ListQuery.ServeAsync(http, lists, TeamListCache.Secrets, expiringWithinDays, ownerId,
-                async owner => (IReadOnlyList<SecretDetails>)(await http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner)).ToList(),
+                owner => http.RequestServices.GetRequiredService<SecretService>().ListAsync(http.Actor(), ct, owner),
                 s => CredentialExpiry.Of(s.Secret), SecretResponse.From, (s, now) => HealthView.StatusChangesAt(s.Secret, now), ct))
             .ProducesErrors(ApiErrors.ValidationFailed)
             .WithName("listSecrets")
             .WithSummary("List the team's secrets; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
-                (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, Now(http))))
+                (await service.GetAsync(http.Actor(), id, ct)).ToOk(s => SecretResponse.From(s, http.Now())))
             .ProducesErrors(ApiErrors.NotFound)
             .WithName("getSecret")
             .WithSummary("Get a secret (never its values)");
 
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, SecretService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<UpdateSecretRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
-                    .ToOk(s => SecretResponse.From(s, Now(http))))
+                    .ToOk(s => SecretResponse.From(s, http.Now())))
             .AcceptsJson<UpdateSecretRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict, ApiErrors.ProviderUnreachable)
             .WithName("updateSecret")
@@ -93,7 +93,6 @@ public static class SecretEndpoints
             .WithSummary("Check that the secret works (values read in memory only, never returned); the body, if given, replaces the remembered check target");
     }
 
-    private static DateTime Now(HttpContext http) => Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
 
     /// <summary>No body (no Content-Length and not chunked, or empty) is null; a body is read as <see cref="ApiJson.ReadAsync{T}"/> does.</summary>
     internal static async Task<Result<T?>> ReadOptionalAsync<T>(HttpContext http, CancellationToken ct) where T : class

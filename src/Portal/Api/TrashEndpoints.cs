@@ -31,7 +31,7 @@ public static class TrashEndpoints
 
         team.MapPost("/secrets/{id:guid}/restore", async (Guid id, HttpContext http, TrashService trash, CancellationToken ct) =>
                 (await SecretEndpoints.ReadOptionalAsync<RestoreRequest>(http, ct).ThenAsync(body => trash.RestoreSecretAsync(http.Actor(), id, body, ct)))
-                    .ToOk(s => SecretResponse.From(s, Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>()))))
+                    .ToOk(s => SecretResponse.From(s, http.Now())))
             .WithTags("Trash")
             .Accepts<RestoreRequest>(isOptional: true, "application/json")
             .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge, ApiErrors.UnsupportedMediaType, ApiErrors.ForbiddenRole,
@@ -41,7 +41,7 @@ public static class TrashEndpoints
 
         team.MapPost("/vault-connections/{id:guid}/restore", async (Guid id, HttpContext http, TrashService trash, CancellationToken ct) =>
                 (await SecretEndpoints.ReadOptionalAsync<RestoreRequest>(http, ct).ThenAsync(body => trash.RestoreVaultConnectionAsync(http.Actor(), id, body, ct)))
-                    .ToOk(c => VaultConnectionResponse.From(c, Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>()))))
+                    .ToOk(c => VaultConnectionResponse.From(c, http.Now())))
             .WithTags("Trash")
             .Accepts<RestoreRequest>(isOptional: true, "application/json")
             .ProducesErrors(ApiErrors.ValidationFailed, ApiErrors.PayloadTooLarge, ApiErrors.UnsupportedMediaType, ApiErrors.ForbiddenRole,

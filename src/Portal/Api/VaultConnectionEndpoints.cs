@@ -46,7 +46,7 @@ public static class VaultConnectionEndpoints
 
         group.MapPost("/", async (HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<CreateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.CreateAsync(http.Actor(), body, ct)))
-                    .ToCreated(c => LocationOf(http, c.Connection.Id), c => VaultConnectionResponse.From(c, Now(http))))
+                    .ToCreated(c => LocationOf(http, c.Connection.Id), c => VaultConnectionResponse.From(c, http.Now())))
             .AcceptsJson<CreateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.TierLimitReached, ApiErrors.NameConflict,
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
@@ -65,13 +65,13 @@ public static class VaultConnectionEndpoints
             .WithSummary("List the team's vault connections; owner_id keeps those that user owns, expiring_within_days=N (0-3650) those whose credentials_expire_at is within N days or past");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
-                (await service.GetAsync(http.Actor(), id, ct)).ToOk(c => VaultConnectionResponse.From(c, Now(http))))
+                (await service.GetAsync(http.Actor(), id, ct)).ToOk(c => VaultConnectionResponse.From(c, http.Now())))
             .WithName("getVaultConnection")
             .WithSummary("Get a vault connection");
 
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<UpdateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.UpdateAsync(http.Actor(), id, body, ct)))
-                    .ToOk(c => VaultConnectionResponse.From(c, Now(http))))
+                    .ToOk(c => VaultConnectionResponse.From(c, http.Now())))
             .AcceptsJson<UpdateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.NameConflict,
                 ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable, ApiErrors.ProviderBusy)
@@ -94,7 +94,7 @@ public static class VaultConnectionEndpoints
 
         group.MapPost("/{id:guid}/rotate", async (Guid id, HttpContext http, VaultConnectionService service, CancellationToken ct) =>
                 (await ApiJson.ReadAsync<RotateVaultConnectionRequest>(http.Request, ct).ThenAsync(body => service.RotateAsync(http.Actor(), id, body, ct)))
-                    .ToOk(c => VaultConnectionResponse.From(c, Now(http))))
+                    .ToOk(c => VaultConnectionResponse.From(c, http.Now())))
             .AcceptsJson<RotateVaultConnectionRequest>()
             .ProducesErrors(ApiErrors.ForbiddenRole, ApiErrors.NotFound, ApiErrors.ProviderRejected, ApiErrors.ProviderUnreachable,
                 ApiErrors.ProviderBusy)
@@ -109,7 +109,6 @@ public static class VaultConnectionEndpoints
             .WithSummary("List the names a reference can point at under a path (vaults, items, fields or secret names; never a value)");
     }
 
-    internal static DateTime Now(HttpContext http) => Clock.UtcNow(http.RequestServices.GetRequiredService<TimeProvider>());
 
     /// <summary>Where a resource created by this POST lives: the request's path and the new id.</summary>
     internal static string LocationOf(HttpContext http, Guid id) => $"{http.Request.Path.Value!.TrimEnd('/')}/{id}";

@@ -27,7 +27,7 @@ public sealed class PortalSignInManager(
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
-            SpendAPasswordCheck(Context.RequestServices, UserManager.PasswordHasher, password);
+            Context.RequestServices.GetRequiredService<ThrowawayPasswordHash>().SpendACheck(UserManager.PasswordHasher, password);
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
@@ -97,9 +97,6 @@ public sealed class PortalSignInManager(
 
     private IPasskeyHandler<PortalUser> Passkeys => Context.RequestServices.GetRequiredService<IPasskeyHandler<PortalUser>>();
 
-    /// <summary>Verifies <paramref name="password"/> against a throwaway hash: the work of a real check, for an account that does not exist.</summary>
-    public static void SpendAPasswordCheck(IServiceProvider services, IPasswordHasher<PortalUser> hasher, string password) =>
-        hasher.VerifyHashedPassword(new PortalUser(), services.GetRequiredService<ThrowawayPasswordHash>().Of(hasher), password);
 }
 
 /// <summary>
@@ -110,5 +107,7 @@ public sealed class ThrowawayPasswordHash
 {
     private string? _hash;
 
-    public string Of(IPasswordHasher<PortalUser> hasher) => _hash ??= hasher.HashPassword(new PortalUser(), Guid.NewGuid().ToString());
+    /// <summary>Verifies <paramref name="password"/> against the throwaway hash: the work of a real check, for an account that does not exist.</summary>
+    public void SpendACheck(IPasswordHasher<PortalUser> hasher, string password) =>
+        hasher.VerifyHashedPassword(new PortalUser(), _hash ??= hasher.HashPassword(new PortalUser(), Guid.NewGuid().ToString()), password);
 }
